@@ -1,0 +1,156 @@
+"""The dataset (makemore's names.txt) and the character-level tokenizer.
+
+Where names.txt comes from, in order:
+
+1. ``MICROGPT_NAMES``: an environment variable holding the path of a local copy;
+2. the cache, ``$MICROGPT_CACHE_DIR`` or ``~/.cache/microgpt``;
+3. a download from the pinned URL into the cache.
+
+Every copy is checked against the pinned sha256 before it is used, and the
+cache is only ever written by renaming a fully downloaded, verified file.
+"""
+
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .errors import MicrogptError
+
+NAMES_URL = "https://raw.githubusercontent.com/karpathy/makemore/988aa59/names.txt"
+NAMES_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d"
+NAMES_ENV = "MICROGPT_NAMES"
+CACHE_ENV = "MICROGPT_CACHE_DIR"
+DOWNLOAD_TIMEOUT_SECONDS = 30
+
+HOW_TO_PROVIDE = (
+    f"Download names.txt from {NAMES_URL} and run "
+    f"`export {NAMES_ENV}=/path/to/names.txt`, or put it in the cache at {{cache}}."
+)
+
+
+def cache_dir():
+    """The folder where the verified names.txt is kept between runs."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(xdg) / "microgpt"
+
+
+def sha256_of(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def names_path():
+    """The path of a verified copy of names.txt, downloading it if needed."""
+    cached = cache_dir() / "names.txt"
+    if os.environ.get(NAMES_ENV):
+        local = Path(os.environ[NAMES_ENV]).expanduser()
+        _verify(_read_bytes(local, f"{NAMES_ENV} points at"), local, cached)
+        return local
+    if cached.exists():
+        try:
+            _verify(_read_bytes(cached, "the cached copy"), cached, cached)
+            return cached
+        except MicrogptError:
+            pass  # a damaged cache is replaced below, and only by a verified copy
+    _download_into(cached)
+    return cached
+
+
+def _read_bytes(path, what):
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise MicrogptError(
+            f"{what} {path}, which does not exist. "
+            + HOW_TO_PROVIDE.format(cache=cache_dir() / "names.txt")
+        ) from None
+    except OSError as error:
+        raise MicrogptError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _verify(data, path, cached):
+    digest = sha256_of(data)
+    if digest != NAMES_SHA256:
+        raise MicrogptError(
+            f"{path} is not makemore's names.txt: its sha256 is {digest[:12]}..., "
+            f"expected {NAMES_SHA256[:12]}... Replace it with an unmodified copy "
+            f"({NAMES_URL}); to train on names of your own, pass --data PATH instead."
+            + ("" if path == cached else f" The cache at {cached} was left untouched.")
+        )
+
+
+def _download_into(cached):
+    try:
+        with urllib.request.urlopen(NAMES_URL, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+            data = response.read()
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise MicrogptError(
+            f"names.txt is not available locally and could not be downloaded ({reason}). "
+            + HOW_TO_PROVIDE.format(cache=cached)
+        ) from None
+    _verify(data, NAMES_URL, cached)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    # Write next to the target, then rename: a reader never sees half a file.
+    with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".part") as part:
+        part.write(data)
+    os.replace(part.name, cached)
+
+
+def load_names(path=None):
+    """The names of the dataset, in file order: the non-empty stripped lines.
+
+    With no path, the verified names.txt; with a path, any UTF-8 text file of
+    names, one per line (no checksum: it is your own data).
+    """
+    path = Path(path) if path is not None else names_path()
+    data = _read_bytes(path, "the dataset path is")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MicrogptError(f"{path} is not UTF-8 text: expected one name per line") from None
+    names = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    if not names:
+        raise MicrogptError(f"{path} has no names in it: expected one name per line")
+    return names
+
+
+def load_docs(rng, path=None):
+    """The training documents: the names, shuffled once by the seeded stream.
+
+    This shuffle is the first thing that draws from ``rng``.
+    """
+    docs = load_names(path)
+    rng.shuffle(docs)
+    return docs
+
+
+# --8<-- [start:tokenizer]
+class Tokenizer:
+    """Characters become ids 0..n-1 in sorted order; one extra id, BOS, marks
+    both the start and the end of a name."""
+
+    def __init__(self, docs):
+        self.uchars = sorted(set("".join(docs)))  # 'a'..'z' for names.txt
+        self.BOS = len(self.uchars)  # the id after the last character
+        self.vocab_size = len(self.uchars) + 1  # every character, plus BOS
+        self._ids = {ch: i for i, ch in enumerate(self.uchars)}
+
+    def encode(self, name):
+        """'ava' -> [BOS, a, v, a, BOS]"""
+        unknown = sorted(set(name) - set(self._ids))
+        if unknown:
+            raise MicrogptError(
+                f"{name!r} contains {', '.join(map(repr, unknown))}, which the vocabulary "
+                f"does not have; use only these characters: {''.join(self.uchars)}"
+            )
+        return [self.BOS] + [self._ids[ch] for ch in name] + [self.BOS]
+
+    def decode(self, ids):
+        """The characters of the ids, leaving out BOS."""
+        return "".join(self.uchars[i] for i in ids if i != self.BOS)
+# --8<-- [end:tokenizer]
