@@ -119,6 +119,7 @@ def load_names(path=None):
     return names
 
 
+# --8<-- [start:load_docs]
 def load_docs(rng, path=None):
     """The training documents: the names, shuffled once by the seeded stream.
 
@@ -127,6 +128,7 @@ def load_docs(rng, path=None):
     docs = load_names(path)
     rng.shuffle(docs)
     return docs
+# --8<-- [end:load_docs]
 
 
 # --8<-- [start:tokenizer]
