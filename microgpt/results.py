@@ -26,7 +26,8 @@ PREFIX_STEPS = 20  # how many training steps --check re-runs
 
 def source_files(module_name):
     """The package files a module is built from: itself and what it imports
-    from the package, followed transitively."""
+    from the package at its top level, followed transitively (the command-line
+    entry point under `if __name__ == "__main__"` is not part of a step)."""
     seen, todo = set(), [module_name]
     while todo:
         name = todo.pop()
@@ -34,16 +35,18 @@ def source_files(module_name):
             continue
         seen.add(name)
         tree = ast.parse((PACKAGE_DIR / f"{name}.py").read_text())
-        for node in ast.walk(tree):
+        for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
                 todo.append(node.module.split(".")[0])
     return sorted(PACKAGE_DIR / f"{name}.py" for name in seen)
 
 
 def fingerprint(step):
+    """A hash of the code's syntax tree: comments (such as the snippet markers
+    the pages use) and formatting do not change it; any change to code does."""
     digest = hashlib.sha256()
     for path in source_files(STEPS[step].__name__.rsplit(".", 1)[1]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + ast.dump(ast.parse(path.read_text())).encode())
     return digest.hexdigest()
 
 

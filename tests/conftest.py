@@ -1,0 +1,20 @@
+import os
+import random
+
+import pytest
+
+from microgpt.data import NAMES_ENV, load_docs
+
+
+def pytest_configure(config):
+    if not os.environ.get(NAMES_ENV):
+        raise pytest.UsageError(
+            f"the tests need the dataset: set {NAMES_ENV}=/path/to/names.txt "
+            "(nox does this for you, pointing at ../shared/data/names.txt)"
+        )
+
+
+@pytest.fixture(scope="session")
+def docs():
+    """The shuffled names, as every step sees them with seed 42."""
+    return load_docs(random.Random(42))

@@ -1,0 +1,135 @@
+import hashlib
+import random
+import urllib.error
+
+import pytest
+
+from microgpt import data
+from microgpt.data import NAMES_SHA256, Tokenizer, load_docs, load_names, names_path
+from microgpt.errors import MicrogptError
+
+
+@pytest.fixture(scope="session")
+def real_bytes():
+    return data.Path(data.os.environ[data.NAMES_ENV]).read_bytes()
+
+
+@pytest.fixture
+def no_local_copy(monkeypatch, tmp_path):
+    """No MICROGPT_NAMES, and an empty cache folder of our own."""
+    monkeypatch.delenv(data.NAMES_ENV)
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache" / "names.txt"
+
+
+def fake_download(monkeypatch, payload):
+    class Response:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return payload
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: Response())
+
+
+def offline(monkeypatch):
+    def refuse(url, timeout):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
+
+
+def test_the_dataset_is_makemores_names(docs, real_bytes):
+    assert hashlib.sha256(real_bytes).hexdigest() == NAMES_SHA256
+    assert len(docs) == len(load_names()) == 32033
+    assert all(name == name.strip() and name for name in docs)
+
+
+def test_the_shuffle_is_the_first_draw_of_the_stream():
+    first, second = load_docs(random.Random(42)), load_docs(random.Random(42))
+    assert first == second
+    assert first != load_names() and sorted(first) == sorted(load_names())
+
+
+def test_tokenizer_wraps_a_name_in_bos(docs):
+    tok = Tokenizer(docs)
+    assert tok.uchars == list("abcdefghijklmnopqrstuvwxyz")
+    assert (tok.BOS, tok.vocab_size) == (26, 27)
+    assert tok.encode("ava") == [26, 0, 21, 0, 26]
+    assert tok.decode(tok.encode("ava")) == "ava"
+
+
+def test_unknown_character_names_the_character_and_the_vocabulary(docs):
+    with pytest.raises(MicrogptError, match=r"'Ava' contains 'A'.*abcdefghijklmnopqrstuvwxyz"):
+        Tokenizer(docs).encode("Ava")
+
+
+def test_empty_dataset_file_is_refused(tmp_path):
+    empty = tmp_path / "names.txt"
+    empty.write_text("\n  \n")
+    with pytest.raises(MicrogptError, match="has no names in it"):
+        load_names(empty)
+
+
+def test_non_utf8_dataset_is_refused(tmp_path):
+    binary = tmp_path / "names.bin"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(MicrogptError, match="not UTF-8"):
+        load_names(binary)
+
+
+def test_env_copy_with_wrong_checksum_is_refused_and_cache_untouched(monkeypatch, tmp_path, real_bytes):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "names.txt").write_bytes(real_bytes)
+    tampered = tmp_path / "names.txt"
+    tampered.write_bytes(real_bytes + b"zed\n")
+    monkeypatch.setenv(data.CACHE_ENV, str(cache))
+    monkeypatch.setenv(data.NAMES_ENV, str(tampered))
+    with pytest.raises(MicrogptError, match="not makemore's names.txt.*left untouched"):
+        names_path()
+    assert (cache / "names.txt").read_bytes() == real_bytes
+
+
+def test_env_pointing_nowhere_says_how_to_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv(data.NAMES_ENV, str(tmp_path / "missing.txt"))
+    with pytest.raises(MicrogptError, match="does not exist.*export MICROGPT_NAMES"):
+        names_path()
+
+
+def test_no_copy_and_no_network_says_how_to_provide_the_file(monkeypatch, no_local_copy):
+    offline(monkeypatch)
+    with pytest.raises(MicrogptError, match="could not be downloaded.*export MICROGPT_NAMES"):
+        names_path()
+    assert not no_local_copy.parent.exists() or not any(no_local_copy.parent.iterdir())
+
+
+def test_download_with_wrong_checksum_writes_nothing(monkeypatch, no_local_copy):
+    fake_download(monkeypatch, b"emma\nolivia\n")
+    with pytest.raises(MicrogptError, match="not makemore's names.txt"):
+        names_path()
+    assert not no_local_copy.exists()
+
+
+def test_verified_download_is_cached(real_bytes, monkeypatch, no_local_copy):
+    fake_download(monkeypatch, real_bytes)
+    assert names_path() == no_local_copy
+    assert no_local_copy.read_bytes() == real_bytes
+    assert [p.name for p in no_local_copy.parent.iterdir()] == ["names.txt"]
+    offline(monkeypatch)  # the second time, the cache answers
+    assert names_path() == no_local_copy
+
+
+def test_damaged_cache_is_replaced_only_by_a_verified_download(real_bytes, monkeypatch, no_local_copy):
+    no_local_copy.parent.mkdir(parents=True)
+    no_local_copy.write_bytes(b"half a fi")
+    offline(monkeypatch)
+    with pytest.raises(MicrogptError, match="could not be downloaded"):
+        names_path()
+    assert no_local_copy.read_bytes() == b"half a fi"
+    fake_download(monkeypatch, real_bytes)
+    assert names_path().read_bytes() == real_bytes
