@@ -113,7 +113,9 @@ def load_names(path=None):
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise MicrogptError(f"{path} is not UTF-8 text: expected one name per line") from None
+    # --8<-- [start:clean_lines]
     names = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    # --8<-- [end:clean_lines]
     if not names:
         raise MicrogptError(f"{path} has no names in it: expected one name per line")
     return names
@@ -132,6 +134,7 @@ def load_docs(rng, path=None):
 
 
 # --8<-- [start:tokenizer]
+# --8<-- [start:tokenizer_init]
 class Tokenizer:
     """Characters become ids 0..n-1 in sorted order; one extra id, BOS, marks
     both the start and the end of a name."""
@@ -141,7 +144,9 @@ class Tokenizer:
         self.BOS = len(self.uchars)  # the id after the last character
         self.vocab_size = len(self.uchars) + 1  # every character, plus BOS
         self._ids = {ch: i for i, ch in enumerate(self.uchars)}
+    # --8<-- [end:tokenizer_init]
 
+    # --8<-- [start:encode]
     def encode(self, name):
         """'ava' -> [BOS, a, v, a, BOS]"""
         unknown = sorted(set(name) - set(self._ids))
@@ -151,8 +156,11 @@ class Tokenizer:
                 f"does not have; use only these characters: {''.join(self.uchars)}"
             )
         return [self.BOS] + [self._ids[ch] for ch in name] + [self.BOS]
+    # --8<-- [end:encode]
 
+    # --8<-- [start:decode]
     def decode(self, ids):
         """The characters of the ids, leaving out BOS."""
         return "".join(self.uchars[i] for i in ids if i != self.BOS)
+    # --8<-- [end:decode]
 # --8<-- [end:tokenizer]

@@ -39,11 +39,14 @@ def name_loss(counts, tokens):
 
 
 # --8<-- [start:train]
+# --8<-- [start:add_pairs]
 def add_pairs(counts, tokens):
     for cur, nxt in zip(tokens, tokens[1:]):
         counts[cur][nxt] += 1
+# --8<-- [end:add_pairs]
 
 
+# --8<-- [start:train_loop]
 def train(counts, docs, tokenizer, num_steps, on_step, stop_after=None):
     """Step k: quiz the table on name k (its loss), then count its pairs."""
     losses = []
@@ -54,6 +57,7 @@ def train(counts, docs, tokenizer, num_steps, on_step, stop_after=None):
         losses.append(loss)
         on_step(step, loss)
     return losses
+# --8<-- [end:train_loop]
 # --8<-- [end:train]
 
 
@@ -71,6 +75,7 @@ def sample(counts, tokenizer, rng, max_len=MAX_SAMPLE_LENGTH):
 # --8<-- [end:sample]
 
 
+# --8<-- [start:run]
 def run(config=RunConfig(), log=print, stop_after=None):
     """The whole step as a program; returns what it measured."""
     rng, docs, tokenizer = start(config, log)
@@ -90,6 +95,7 @@ def run(config=RunConfig(), log=print, stop_after=None):
         "losses": losses,
         "samples": samples,
     }
+# --8<-- [end:run]
 
 
 if __name__ == "__main__":

@@ -18,3 +18,17 @@ def pytest_configure(config):
 def docs():
     """The shuffled names, as every step sees them with seed 42."""
     return load_docs(random.Random(42))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--site", metavar="DIR", help="a built site to check (tests/site)")
+
+
+@pytest.fixture(scope="session")
+def site(request):
+    from pathlib import Path
+
+    path = request.config.getoption("--site")
+    if not path:
+        pytest.skip("pass --site DIR (nox -s docs builds the site and does)")
+    return Path(path)

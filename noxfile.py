@@ -1,0 +1,98 @@
+"""Every check of the guide; `nox` with no arguments runs all that CI runs.
+
+    nox                 package tests, fence audit, code blocks, results freshness,
+                        strict site build + built-site checks, lint
+    nox -s serve        build and serve the site on http://127.0.0.1:8000
+    nox -s results      re-run every step in full and rewrite docs/results/*.json
+    nox -s reproduce    re-run every step in full and compare with the reference output
+
+The dataset: the package downloads names.txt and caches it. Without internet,
+set MICROGPT_NAMES=/path/to/names.txt; a copy at ../shared/data/names.txt (the
+workplace's) is used when the variable is not set.
+"""
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests", "audit", "codeblocks", "freshness", "docs", "lint"]
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
+PYTHON = "3.11"
+
+
+def environment():
+    env = {"NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+    if not os.environ.get("MICROGPT_NAMES") and SHARED_NAMES.is_file():
+        env["MICROGPT_NAMES"] = str(SHARED_NAMES)
+    return env
+
+
+@nox.session(python=PYTHON)
+def tests(session):
+    """The package's unit tests."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/package", *session.posargs,
+                env=environment())
+
+
+@nox.session(python=PYTHON)
+def audit(session):
+    """Every fence on every page is executed, checked output, an include, or an illustration."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/pages", "-s", *session.posargs, env=environment())
+
+
+@nox.session(python=PYTHON)
+def codeblocks(session):
+    """Run every `python` fence of the site and compare its printed output."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "--codeblocks", "docs", "-p", "no:cacheprovider", *session.posargs,
+                env=environment())
+
+
+@nox.session(python=PYTHON)
+def freshness(session):
+    """The results files match the code: same fingerprint, same first steps on a re-run."""
+    session.install("-e", ".")
+    session.run("python", "-m", "microgpt.results", "--check", env=environment())
+
+
+@nox.session(python=PYTHON)
+def docs(session):
+    """Strict build (links, anchors, includes, notebooks executed), then check the built site."""
+    session.install("-e", ".[docs,test]")
+    site = session.create_tmp() + "/site"
+    session.run("mkdocs", "build", "--strict", "--site-dir", site, env=environment())
+    session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
+
+
+@nox.session(python=PYTHON)
+def lint(session):
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", "microgpt", "tests", "docs/hooks", "noxfile.py")
+
+
+@nox.session(python=PYTHON, default=False)
+def serve(session):
+    """Serve the site with live reload on http://127.0.0.1:8000."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs,
+                env=environment())
+
+
+@nox.session(python=PYTHON, default=False)
+def results(session):
+    """Re-run every step in full and rewrite docs/results/ (commit the files)."""
+    session.install("-e", ".")
+    session.run("python", "-m", "microgpt.results", *session.posargs, env=environment())
+
+
+@nox.session(python=PYTHON, default=False)
+def reproduce(session):
+    """Slow: run every step in full and compare its output with the reference program's."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/reproduce", "-v", *session.posargs, env=environment())

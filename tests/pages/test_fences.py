@@ -1,0 +1,63 @@
+"""The fence audit: every fenced block on every page is executed, checked
+output, an include of package source, or a plain illustration."""
+
+import re
+from collections import Counter
+
+from .fences import DOCS, INCLUDE, all_fences
+
+ROOT = DOCS.parent
+
+
+def test_every_fence_is_accounted_for():
+    fences = all_fences()
+    counts = Counter(fence.kind for fence in fences)
+    print("\nfence audit:", ", ".join(f"{kind} {counts[kind]}" for kind in
+          ("executed", "output", "include", "non-code", "unaccounted")))
+    assert counts["executed"] > 0 and counts["include"] > 0, "the audit found no pages"
+    unaccounted = [f"{f.where}: {f.reason}" for f in fences if f.kind == "unaccounted"]
+    assert not unaccounted, "unaccounted fences:\n" + "\n".join(unaccounted)
+
+
+def test_every_python_block_shows_its_checked_output():
+    fences = all_fences()
+    silent = [a.where for a, b in zip(fences, fences[1:] + [None])
+              if a.kind == "executed" and a.info == "python" and (b is None or b.kind != "output")]
+    assert not silent, f"python blocks with no expected output after them: {silent}"
+
+
+def test_every_include_names_an_existing_section_and_its_file_in_the_title():
+    problems = []
+    for fence in all_fences():
+        if fence.kind != "include":
+            continue
+        for line in fence.body:
+            match = INCLUDE.match(line)
+            path, section = ROOT / match["path"], match["section"]
+            if f'title="{match["path"]}"' not in fence.info:
+                problems.append(f"{fence.where}: title should name {match['path']}")
+            if not path.is_file():
+                problems.append(f"{fence.where}: {match['path']} does not exist")
+                continue
+            source = path.read_text()
+            for marker in ("start", "end") if section else ():
+                if len(re.findall(rf"--8<-- \[{marker}:{section}\]", source)) != 1:
+                    problems.append(f"{fence.where}: {match['path']} needs one [{marker}:{section}]")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_audit_catches_what_pytest_codeblocks_would_silently_skip(tmp_path):
+    from .fences import read_fences
+
+    page = tmp_path / "page.md"
+    page.write_text(
+        '```python title="x.py"\nprint(1)\n```\n\n'
+        "~~~python\nprint(2)\n~~~\n\n"
+        "<!--pytest.mark.skip-->\n```python\nprint(3)\n```\n\n"
+        "```py\nprint(4)\n```\n\n"
+        "<!--pytest-codeblocks:expected-output-->\n```text\n5\n```\n\n"
+        '```python\nprint(6)\n```\n<!--pytest-codeblocks:expected-output-->\n```text\n6\n```\n\n'
+        '```py title="microgpt/data.py"\n--8<-- "microgpt/data.py:tokenizer"\n```\n'
+    )
+    kinds = [fence.kind for fence in read_fences(page)]
+    assert kinds == ["unaccounted"] * 5 + ["executed", "output", "include"]
