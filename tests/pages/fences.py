@@ -11,7 +11,7 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXECUTED = {"python", "sh", "bash"}  # what pytest-codeblocks collects, exactly
-NON_CODE = {"text"}  # illustrations: shown, never run
+NON_CODE = {"text", "console"}  # illustrations and install commands: shown, never run
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
 DIRECTIVE = re.compile(r"^\s*<!--\s*(pytest-codeblocks:|pytest\.mark\.)(?P<what>.*?)\s*-->\s*$")
