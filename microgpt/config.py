@@ -17,9 +17,13 @@ class RunConfig:
 
     def __post_init__(self):
         if not isinstance(self.num_steps, int) or self.num_steps < 1:
-            raise MicrogptError(f"the number of steps must be a whole number >= 1, got {self.num_steps!r}")
+            raise MicrogptError(
+                f"the number of steps must be a whole number >= 1, got {self.num_steps!r}"
+            )
         if not isinstance(self.num_samples, int) or self.num_samples < 0:
-            raise MicrogptError(f"the number of samples must be a whole number >= 0, got {self.num_samples!r}")
+            raise MicrogptError(
+                f"the number of samples must be a whole number >= 0, got {self.num_samples!r}"
+            )
         if not self.temperature > 0:
             raise MicrogptError(
                 f"the temperature must be greater than 0, got {self.temperature!r}: "

@@ -53,14 +53,14 @@ def test_numerical_gradient_restores_every_weight(tiny, docs):
 def test_training_lowers_the_loss(docs):
     tok = Tokenizer(docs)
     state_dict = s1.init_state_dict(random.Random(42), tok.vocab_size)
-    losses = s1.train(state_dict, docs, tok, 1000, on_step=lambda s, l: None, stop_after=150)
+    losses = s1.train(state_dict, docs, tok, 1000, on_step=lambda step, loss: None, stop_after=150)
     assert sum(losses[-50:]) / 50 < sum(losses[:50]) / 50 - 0.3
 
 
 def test_low_temperature_sharpens_sampling(docs):
     tok = Tokenizer(docs)
     state_dict = s1.init_state_dict(random.Random(42), tok.vocab_size)
-    s1.train(state_dict, docs, tok, 300, on_step=lambda s, l: None)
+    s1.train(state_dict, docs, tok, 300, on_step=lambda step, loss: None)
     cold = {s1.sample(state_dict, tok, random.Random(i), 0.01) for i in range(20)}
     warm = {s1.sample(state_dict, tok, random.Random(i), 2.0) for i in range(20)}
     assert len(cold) == 1 and len(warm) > 10
