@@ -21,7 +21,6 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
-PYTHON = "3.11"
 
 
 def environment():
@@ -31,7 +30,7 @@ def environment():
     return env
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session):
     """The package's unit tests."""
     session.install("-e", ".[test]")
@@ -39,14 +38,14 @@ def tests(session):
                 env=environment())
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def audit(session):
     """Every fence on every page is executed, checked output, an include, or an illustration."""
     session.install("-e", ".[test]")
     session.run("pytest", "tests/pages", "-s", *session.posargs, env=environment())
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def codeblocks(session):
     """Run every `python` fence of the site and compare its printed output."""
     session.install("-e", ".[test]")
@@ -54,14 +53,14 @@ def codeblocks(session):
                 env=environment())
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def freshness(session):
     """The results files match the code: same fingerprint, same first steps on a re-run."""
     session.install("-e", ".")
     session.run("python", "-m", "microgpt.results", "--check", env=environment())
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def docs(session):
     """Strict build (links, anchors, includes, notebooks executed), then check the built site."""
     session.install("-e", ".[docs,test]")
@@ -70,13 +69,13 @@ def docs(session):
     session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def lint(session):
     session.install("-e", ".[lint]")
     session.run("ruff", "check", "microgpt", "tests", "docs/hooks", "noxfile.py")
 
 
-@nox.session(python=PYTHON, default=False)
+@nox.session(default=False)
 def serve(session):
     """Serve the site with live reload on http://127.0.0.1:8000."""
     session.install("-e", ".[docs]")
@@ -84,14 +83,14 @@ def serve(session):
                 env=environment())
 
 
-@nox.session(python=PYTHON, default=False)
+@nox.session(default=False)
 def results(session):
     """Re-run every step in full and rewrite docs/results/ (commit the files)."""
     session.install("-e", ".")
     session.run("python", "-m", "microgpt.results", *session.posargs, env=environment())
 
 
-@nox.session(python=PYTHON, default=False)
+@nox.session(default=False)
 def reproduce(session):
     """Slow: run every step in full and compare its output with the reference program's."""
     session.install("-e", ".[test]")

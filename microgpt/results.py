@@ -13,6 +13,7 @@ import ast
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 
 from .cli import STEPS
@@ -56,9 +57,10 @@ def results_path(step, results_dir=DEFAULT_DIR):
 
 def write(step, results_dir=DEFAULT_DIR, log=print):
     log(f"== {step}: full run")
+    started = time.perf_counter()
     results = STEPS[step].run(RunConfig(), log=log)
     results = {"step": step, "fingerprint": fingerprint(step), "config": vars(RunConfig()),
-               **results}
+               "run_seconds": round(time.perf_counter() - started, 1), **results}
     path = results_path(step, results_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_suffix(".json.part")

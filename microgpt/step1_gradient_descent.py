@@ -86,13 +86,15 @@ def numerical_gradient(state_dict, tokens, n, eps=GRAD_CHECK_EPS):
 # --8<-- [end:numerical_gradient]
 
 
+# --8<-- [start:analytic_gradient_head]
 def analytic_gradient(state_dict, tokens, n):
-    """Backpropagation by hand: the exact gradient for about two forward passes."""
+    """Backpropagation by hand: the exact gradient, for the cost of a few forward passes."""
     wte, fc1, fc2 = state_dict["wte"], state_dict["mlp_fc1"], state_dict["mlp_fc2"]
     grad = {name: [[0.0] * len(row) for row in mat] for name, mat in state_dict.items()}
     losses = []
     for pos in range(n):
         token_id, target_id = tokens[pos], tokens[pos + 1]
+        # --8<-- [end:analytic_gradient_head]
         # --8<-- [start:backward_softmax]
         # forward, keeping what the backward pass needs
         x = wte[token_id]
@@ -129,8 +131,10 @@ def analytic_gradient(state_dict, tokens, n):
         for j in range(len(x)):
             grad["wte"][token_id][j] += dx[j]
         # --8<-- [end:backward_embedding]
+    # --8<-- [start:analytic_gradient_tail]
     loss = (1 / n) * sum(losses)
     return loss, [g for mat in grad.values() for row in mat for g in row]
+    # --8<-- [end:analytic_gradient_tail]
 
 
 # --8<-- [start:gradient_check]
@@ -176,6 +180,7 @@ def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
 # --8<-- [end:sample]
 
 
+# --8<-- [start:run]
 def logged_every_200(step):
     """Steps 1-5, then every 200th (the reference prints these)."""
     return step < 5 or step % 200 == 0
@@ -214,6 +219,7 @@ def run(config=RunConfig(), log=print, stop_after=None):
         "losses": losses,
         "samples": samples,
     }
+# --8<-- [end:run]
 
 
 if __name__ == "__main__":
