@@ -6,14 +6,26 @@ Bad input ends with one line on stderr that says what to do, and exit code 2.
 import argparse
 import sys
 
-from . import step0_counting, step1_gradient_descent
-from .config import RunConfig
+from . import (
+    step0_counting,
+    step1_gradient_descent,
+    step2_autograd,
+    step3_attention,
+    step4_transformer,
+    step5_adam,
+)
+from .config import ModelConfig, RunConfig
 from .errors import MicrogptError
 
 STEPS = {
     "step0": step0_counting,
     "step1": step1_gradient_descent,
+    "step2": step2_autograd,
+    "step3": step3_attention,
+    "step4": step4_transformer,
+    "step5": step5_adam,
 }
+SHAPED_STEPS = ("step4", "step5")  # the steps whose model shape can be chosen
 
 
 def build_parser():
@@ -33,15 +45,27 @@ def build_parser():
                         help=f"seed of the random stream (default {defaults.seed})")
     parser.add_argument("--data", metavar="PATH",
                         help="train on your own names, one per line (default: makemore's names.txt)")
+    shape = parser.add_argument_group("model shape (Steps 4 and 5 only)")
+    model = ModelConfig()
+    for name in ("n_embd", "n_head", "n_layer", "block_size"):
+        shape.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name,
+                           help=f"default {getattr(model, name)}")
     return parser
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    shape = {name: getattr(args, name) for name in ("n_embd", "n_head", "n_layer", "block_size")
+             if getattr(args, name) is not None}
+    if shape and args.step not in SHAPED_STEPS:
+        parser.error(f"{args.step} has a fixed shape; --{next(iter(shape)).replace('_', '-')} "
+                     f"applies to {' and '.join(SHAPED_STEPS)} only")
     try:
         config = RunConfig(num_steps=args.num_steps, num_samples=args.num_samples,
                            temperature=args.temperature, seed=args.seed, data=args.data)
-        STEPS[args.step].run(config, log=lambda line: print(line, flush=True))
+        extra = {"model": ModelConfig(**shape)} if args.step in SHAPED_STEPS else {}
+        STEPS[args.step].run(config, log=lambda line: print(line, flush=True), **extra)
     except MicrogptError as error:
         print(f"microgpt: error: {error}", file=sys.stderr)
         return 2

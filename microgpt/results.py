@@ -57,9 +57,10 @@ def results_path(step, results_dir=DEFAULT_DIR):
 
 def write(step, results_dir=DEFAULT_DIR, log=print):
     log(f"== {step}: full run")
+    code = fingerprint(step)  # of the code that is about to run, not of later edits
     started = time.perf_counter()
     results = STEPS[step].run(RunConfig(), log=log)
-    results = {"step": step, "fingerprint": fingerprint(step), "config": vars(RunConfig()),
+    results = {"step": step, "fingerprint": code, "config": vars(RunConfig()),
                "run_seconds": round(time.perf_counter() - started, 1), **results}
     path = results_path(step, results_dir)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,8 @@ def test_a_short_run_prints_the_reference_layout():
     (["step1", "--temperature", "0"], "temperature must be greater than 0"),
     (["step0", "--steps", "0"], "number of steps must be a whole number >= 1"),
     (["step0", "--samples", "-1"], "number of samples must be a whole number >= 0"),
+    (["step4", "--n-head", "3"], "n_embd (16) must be divisible by n_head (3)"),
+    (["step5", "--n-layer", "0"], "n_layer must be a whole number >= 1"),
 ])
 def test_impossible_settings_get_one_clear_line(args, message, capsys):
     assert main(args) == 2
@@ -35,6 +37,7 @@ def test_impossible_settings_get_one_clear_line(args, message, capsys):
     (["step0", "--stpes", "5"], "unrecognized arguments: --stpes"),
     (["step7"], "invalid choice: 'step7'"),
     (["step0", "--steps", "many"], "invalid int value: 'many'"),
+    (["step1", "--n-layer", "2"], "step1 has a fixed shape; --n-layer applies to step4 and step5 only"),
 ])
 def test_wrong_arguments_are_named(args, message):
     done = run_cli(*args)
