@@ -14,10 +14,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pictures_step0  # noqa: E402
 import pictures_step1  # noqa: E402
+import pictures_step2  # noqa: E402
+import pictures_step3  # noqa: E402
+import pictures_step4_5  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from plotting import THEMES  # noqa: E402
 
-PICTURES = {**pictures_step0.PICTURES, **pictures_step1.PICTURES}
+PICTURES = {**pictures_step0.PICTURES, **pictures_step1.PICTURES, **pictures_step2.PICTURES,
+            **pictures_step3.PICTURES, **pictures_step4_5.PICTURES}
 
 
 def svg(draw, size, theme):
@@ -26,7 +30,7 @@ def svg(draw, size, theme):
         fig = plt.figure(figsize=size, layout="constrained")
         draw(fig, theme)
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", transparent=True)
+        fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight")
         plt.close(fig)
     return buffer.getvalue()
 

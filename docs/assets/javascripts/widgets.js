@@ -148,6 +148,66 @@
         show();
       });
     },
+
+    // 5.2: Adam's running mean with bias correction, over a noisy made-up gradient.
+    beta(root) {
+      let seed = 7;
+      const noise = () => { // a small seeded generator, so the signal is the same every time
+        seed = (seed * 16807) % 2147483647;
+        return (seed / 2147483647) * 2 - 1;
+      };
+      const signal = Array.from({ length: 160 }, (_, i) => 0.6 * Math.sin(i / 25) + 0.8 * (noise() + noise()));
+      const W = 320, H = 160, lo = -2, hi = 2;
+      const px = (i) => (i / (signal.length - 1)) * W, py = (y) => H - ((y - lo) / (hi - lo)) * H;
+      const path = (ys) => ys.map((y, i) => (i ? "L" : "M") + px(i).toFixed(1) + " " + py(y).toFixed(1)).join("");
+      const slider = el("input", { type: "range", min: "0", max: "0.995", step: "0.005", value: "0.85", "aria-label": "beta" });
+      const value = el("output", { text: "0.85" });
+      const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+      svg.setAttribute("class", "mg-plot");
+      const show = () => {
+        const beta = Number(slider.value);
+        value.textContent = beta.toFixed(3);
+        let m = 0;
+        const avg = signal.map((g, t) => { m = beta * m + (1 - beta) * g; return m / (1 - Math.pow(beta, t + 1)); });
+        svg.innerHTML = `<path d="${path(signal)}" class="mg-tangent"/><path d="${path(avg)}" class="mg-secant"/>`;
+      };
+      slider.addEventListener("input", show);
+      root.append(el("p", { text: "Dashed: a noisy gradient. Solid: its running mean m, bias-corrected as in Adam. Larger beta remembers longer and smooths more, but reacts later." }),
+        svg, el("label", { text: "beta = " }, slider, value));
+      show();
+    },
+
+    // 4.6, 5.4: the loss curves of every step, each with its own toggle.
+    "loss-curves"(root) {
+      const steps = (root.dataset.steps || "step0,step1,step2,step3,step4,step5").split(",");
+      Promise.all(steps.map(results)).then((all) => {
+        const W = 480, H = 220, window_ = 50;
+        const smooth = (xs) => xs.map((_, i) => { const s = xs.slice(Math.max(0, i - window_ + 1), i + 1); return s.reduce((a, b) => a + b, 0) / s.length; });
+        const curves = all.map((res) => smooth(res.losses));
+        const flat = curves.flat(), lo = Math.min(...flat), hi = Math.max(...flat);
+        const px = (i, n) => (i / (n - 1)) * W, py = (y) => H - ((y - lo) / (hi - lo)) * (H - 10) - 5;
+        const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+        svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+        svg.setAttribute("class", "mg-plot mg-wide");
+        const toggles = el("div", { class: "mg-toggles" });
+        const lines = curves.map((ys, k) => {
+          const line = document.createElementNS("http://www.w3.org/2000/svg", "path");
+          line.setAttribute("d", ys.map((y, i) => (i ? "L" : "M") + px(i, ys.length).toFixed(1) + " " + py(y).toFixed(1)).join(""));
+          line.setAttribute("class", "mg-series mg-series-" + k);
+          svg.append(line);
+          const box = el("input", { type: "checkbox" });
+          box.checked = true;
+          box.addEventListener("change", () => line.classList.toggle("mg-hidden", !box.checked));
+          const last = all[k].losses.slice(-window_).reduce((a, b) => a + b, 0) / window_;
+          toggles.append(el("label", { class: "mg-series-label mg-series-" + k }, box,
+            " Step " + steps[k].slice(4) + " (last 50: " + last.toFixed(3) + ")"));
+          return line;
+        });
+        root.append(el("p", { text: "Mean loss of the last 50 names at every training step, from " + lo.toFixed(2) + " to " + hi.toFixed(2) + ". Untick a step to hide it." }), svg, toggles);
+        return lines;
+      });
+    },
   };
 
   function mount() {

@@ -1,0 +1,111 @@
+"""The glossary: terms in alphabetical order, each with a link, every link to a
+page that exists and that the navigation lists. Plain Python, no build needed."""
+
+import re
+from pathlib import Path, PurePosixPath
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GLOSSARY = DOCS / "glossary.md"
+MKDOCS_YML = DOCS.parent / "mkdocs.yml"
+
+TERM = re.compile(r"^## (?P<term>.+?)\s*$")
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def slug(heading):
+    """The anchor MkDocs' toc extension makes from a heading."""
+    text = re.sub(r"[^\w\s-]", "", heading.strip().lower())
+    return re.sub(r"[\s-]+", "-", text).strip("-")
+
+
+def terms(text):
+    """(term, the lines of its entry) for every `## Term` heading, outside fences."""
+    entries, in_fence = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        match = None if in_fence else TERM.match(line)
+        if match:
+            entries.append((match["term"], []))
+        elif entries:
+            entries[-1][1].append(line)
+    return entries
+
+
+def check_glossary(text, docs_dir, nav_text, page="glossary.md"):
+    """Everything wrong with a glossary page, one line per problem ([] if none)."""
+    problems = []
+    entries = terms(text)
+    if not entries:
+        problems.append("no terms: every term should be a '## Term' heading")
+    names = [term.strip("`") for term, _ in entries]
+    for before, after in zip(names, names[1:]):
+        if before.casefold() > after.casefold():
+            problems.append(f"not alphabetical: {before!r} comes before {after!r}")
+    anchors = {slug(name) for name in names}
+    here = PurePosixPath(page).parent
+    for name, lines in entries:
+        page_links = 0
+        for match in LINK.finditer("\n".join(lines)):
+            target = match["target"]
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            path, _, anchor = target.partition("#")
+            if not path:
+                if anchor not in anchors:
+                    problems.append(f"{name}: link to #{anchor}, which is no term of this page")
+                continue
+            if not path.endswith(".md"):
+                continue
+            page_links += 1
+            resolved = PurePosixPath(*_normalise(here / path))
+            if not (docs_dir / resolved).is_file():
+                problems.append(f"{name}: link to {target}, but docs/{resolved} does not exist")
+            if str(resolved) not in nav_text:
+                problems.append(f"{name}: link to {target}, but mkdocs.yml's nav does not list {resolved}")
+        if not page_links:
+            problems.append(f"{name}: no link to the page where it is introduced")
+    return problems
+
+
+def _normalise(path):
+    parts = []
+    for part in path.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return parts
+
+
+def test_the_glossary_is_sorted_and_every_term_links_to_a_page_in_the_nav():
+    problems = check_glossary(GLOSSARY.read_text(), DOCS, MKDOCS_YML.read_text())
+    assert not problems, "glossary problems:\n" + "\n".join(problems)
+
+
+def test_the_check_catches_broken_links_disorder_and_missing_links(tmp_path):
+    (tmp_path / "step-0").mkdir()
+    (tmp_path / "step-0" / "02-tokenizer.md").write_text("# 0.2 The Tokenizer\n")
+    (tmp_path / "step-0" / "06-loss.md").write_text("# 0.6 Loss\n")
+    nav = "nav:\n  - step-0/02-tokenizer.md\n"
+    made_up = (
+        "# Glossary\n\n"
+        "## Token\n\nA unit of text. See [0.2](step-0/02-tokenizer.md) and [BOS](#bos).\n\n"
+        "## Loss\n\nHow wrong the model is. See [0.6](step-0/06-loss.md).\n\n"
+        "## Softmax\n\nScores into probabilities. See [1.3](step-1/03-linear-softmax.md).\n\n"
+        "## Vocabulary\n\nAll the tokens, with no link at all.\n"
+    )
+    problems = check_glossary(made_up, tmp_path, nav)
+    assert problems == [
+        "not alphabetical: 'Token' comes before 'Loss'",
+        "Token: link to #bos, which is no term of this page",
+        "Loss: link to step-0/06-loss.md, but mkdocs.yml's nav does not list step-0/06-loss.md",
+        "Softmax: link to step-1/03-linear-softmax.md, but docs/step-1/03-linear-softmax.md does not exist",
+        "Softmax: link to step-1/03-linear-softmax.md, but mkdocs.yml's nav does not list "
+        "step-1/03-linear-softmax.md",
+        "Vocabulary: no link to the page where it is introduced",
+    ]
+    good = "# Glossary\n\n## BOS\n\nSee [0.2](step-0/02-tokenizer.md).\n\n" \
+           "## token\n\nSee [0.2](step-0/02-tokenizer.md) and [BOS](#bos).\n"
+    assert check_glossary(good, tmp_path, nav) == []
