@@ -66,13 +66,14 @@ def heads(fig, theme):
 
 def all_losses(fig, theme, steps):
     ax = fig.subplots()
-    colors = theme["lines"] + [theme["text"], theme["faint"]]
-    for color, step in zip(colors, steps):
+    for color, step in zip(theme["steps"], steps):
         ax.plot(running_mean(results(step)["losses"]), color=color, linewidth=1.6,
+                linestyle="--" if step == "step2" else "-",  # Step 2 lies on top of Step 1
                 label=f"Step {STEP_NAMES[step]}")
     loss_axes(ax, theme, results("step0"))
     ax.set_title("Loss, mean of the last 50 names")
-    ax.legend(frameon=False, labelcolor=theme["text"], ncols=2)
+    ax.legend(frameon=False, labelcolor=theme["text"], ncols=3, loc="upper center",
+              bbox_to_anchor=(0.5, -0.16))
     style(ax, theme)
 
 

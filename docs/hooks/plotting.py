@@ -7,9 +7,12 @@ from microgpt.results import load
 RESULTS_DIR = "docs/results"
 THEMES = {
     "light": {"text": "#24292f", "grid": "#d0d7de", "cmap": "Purples",
-              "lines": ["#5e35b1", "#ef6c00", "#00897b", "#c62828"], "faint": "#b39ddb"},
+              "lines": ["#5e35b1", "#ef6c00", "#00897b", "#c62828"], "faint": "#b39ddb",
+              # one colour per step, the same as the loss-curve widget's (extra.css)
+              "steps": ["#ef6c00", "#5e35b1", "#00897b", "#c62828", "#6d4c41", "#1e88e5"]},
     "dark": {"text": "#e6edf3", "grid": "#3d444d", "cmap": "magma",
-             "lines": ["#b39ddb", "#ffb74d", "#4db6ac", "#ef9a9a"], "faint": "#5e4b8b"},
+             "lines": ["#b39ddb", "#ffb74d", "#4db6ac", "#ef9a9a"], "faint": "#5e4b8b",
+             "steps": ["#ef6c00", "#b39ddb", "#00897b", "#c62828", "#bcaaa4", "#1e88e5"]},
 }
 
 
