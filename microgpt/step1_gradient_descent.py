@@ -218,6 +218,7 @@ def run(config=RunConfig(), log=print, stop_after=None):
         "gradient_check": {"doc": docs[0], **check},
         "losses": losses,
         "samples": samples,
+        "bos_logits": mlp(state_dict, tokenizer.BOS),  # the trained first-letter scores
     }
 # --8<-- [end:run]
 

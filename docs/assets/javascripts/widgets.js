@@ -132,8 +132,8 @@
 
     // 1.9: temperature reshapes the trained model's first-letter distribution.
     temperature(root) {
-      results("step1").then((res) => {
-        const labels = [...res.uchars, "BOS"];
+      Promise.all([results("step0"), results("step1")]).then(([vocab, res]) => {
+        const labels = [...vocab.uchars, "BOS"]; // Step 1 uses Step 0's tokenizer
         const slider = el("input", { type: "range", min: "0.1", max: "2", step: "0.05", value: "0.5", "aria-label": "temperature" });
         const value = el("output", { text: "0.5" });
         const out = el("div");
