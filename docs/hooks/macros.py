@@ -21,39 +21,30 @@ import posixpath
 import textwrap
 from pathlib import Path
 
-from microgpt import (
-    step0_counting,
-    step1_gradient_descent,
-    step2_autograd,
-    step3_attention,
-    step4_transformer,
-    step5_adam,
-)
+from microgpt.cli import STEPS
 from microgpt.data import Tokenizer
 from microgpt.results import load
 
 RESULTS_DIR = "docs/results"
 ROOT = Path(__file__).parents[2]
 PICTURE_THEMES = ("light", "dark")
-STEP_MODULES = [step0_counting, step1_gradient_descent, step2_autograd, step3_attention,
-                step4_transformer, step5_adam]
 SNIPPET_MARKER = "# --8<-- ["
 
 
 def code_lines(obj):
     """Lines of a function or class that hold code: no blank lines, comments or docstrings."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(obj)))
-    docstrings = {node.body[0].lineno for node in ast.walk(tree)
+    source = textwrap.dedent(inspect.getsource(obj))
+    docstrings = {node.body[0].lineno for node in ast.walk(ast.parse(source))
                   if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(node)}
-    lines = textwrap.dedent(inspect.getsource(obj)).splitlines()
+    lines = source.splitlines()
     return sum(1 for number, line in enumerate(lines, start=1)
                if line.strip() and not line.strip().startswith("#") and number not in docstrings)
 
 
 def define_env(env):
-    for number, module in enumerate(STEP_MODULES):
-        env.variables[f"step{number}"] = load(f"step{number}", RESULTS_DIR)
-        env.variables[f"s{number}"] = module
+    for step, module in STEPS.items():  # the package's own list of steps
+        env.variables[step] = load(step, RESULTS_DIR)
+        env.variables["s" + step.removeprefix("step")] = module
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
 
