@@ -6,6 +6,9 @@ Pages can use:
 - `s0` ... `s5`: the step modules, to compute a number with the real code,
   e.g. `{{ s1.softmax([2, 1, 0]) }}`;
 - `tokenizer`: the names.txt tokenizer (rebuilt from the stored characters);
+- `analysis`: microgpt.analysis, every derived number (means of losses,
+  crossovers, attention of the trained models, ...), e.g.
+  `{{ analysis.mean_last(step1.losses) | f4 }}`; pages only format them;
 - filters `commas` (32,033), `f4` (3.2958), `f6`, `sci` (1.2e-09);
 - `picture(name, alt)`: a drawing from docs/hooks/pictures_*.py, in both themes;
 - `code_lines(obj)`: how many lines of code (no blanks, comments, docstrings)
@@ -21,6 +24,7 @@ import posixpath
 import textwrap
 from pathlib import Path
 
+from microgpt import analysis
 from microgpt.cli import STEPS
 from microgpt.data import Tokenizer
 from microgpt.results import load
@@ -47,6 +51,7 @@ def define_env(env):
         env.variables["s" + step.removeprefix("step")] = module
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
+    env.variables["analysis"] = analysis
 
     env.filters["commas"] = lambda n: f"{n:,}"
     env.filters["f4"] = lambda x: f"{x:.4f}"
