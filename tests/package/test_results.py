@@ -25,6 +25,7 @@ def edit(path, change):
     path.write_text(json.dumps(data))
 
 
+@pytest.mark.needs_names
 def test_check_accepts_the_committed_file(stored):
     lines = []
     results.check("step0", stored, log=lines.append)
@@ -37,6 +38,7 @@ def test_check_rejects_a_stale_fingerprint(stored):
         results.check("step0", stored)
 
 
+@pytest.mark.needs_names
 def test_check_rejects_a_trace_that_the_code_does_not_reproduce(stored):
     edit(stored / "step0.json", lambda d: d["losses"].__setitem__(3, d["losses"][3] + 1e-12))
     with pytest.raises(MicrogptError, match="losses of a re-run differ"):
