@@ -118,9 +118,14 @@ def _indices(a, b, steps):
 
 # Generated names -------------------------------------------------------------
 
+def name_lengths(names):
+    """The number of letters of each name."""
+    return [len(name) for name in names]
+
+
 def mean_length(names):
     """Average number of letters of the names."""
-    return mean([len(name) for name in names])
+    return mean(name_lengths(names))
 
 
 def distinct_count(names):

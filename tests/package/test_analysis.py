@@ -77,6 +77,7 @@ def test_logged_steps_are_the_printed_lines():
 
 def test_names():
     names = ["ana", "bo", "ana", "cy", "bo", "eve"]
+    assert analysis.name_lengths(names) == [3, 2, 3, 2, 2, 3]
     assert analysis.mean_length(names) == 15 / 6
     assert analysis.distinct_count(names) == 4
     assert analysis.most_common(names) == ("ana", 2)  # tie with "bo": the first wins
