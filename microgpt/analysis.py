@@ -21,6 +21,9 @@ from .step1_gradient_descent import logged_every_200
 from .step2_autograd import Value
 
 WINDOW = 50  # the site compares losses as means over this many names
+# The decay rates Kingma and Ba's Adam paper suggests (and most libraries use
+# by default), for comparison with Step 5's BETA1 and BETA2.
+PAPER_BETA1, PAPER_BETA2 = 0.9, 0.999
 
 
 # Losses ---------------------------------------------------------------------
@@ -116,6 +119,13 @@ def _indices(a, b, steps):
     return range(len(a)) if steps is None else steps
 
 
+def memory_length(beta):
+    """Roughly how many steps a running mean with decay `beta` remembers: 1 / (1 - beta)."""
+    if not 0 <= beta < 1:
+        raise ValueError(f"a decay rate must be in [0, 1), got {beta}")
+    return 1 / (1 - beta)
+
+
 # Generated names -------------------------------------------------------------
 
 def name_lengths(names):
@@ -199,6 +209,30 @@ class Pair(NamedTuple):
     next: str
     probability: float
     loss: float
+
+
+class NextToken(NamedTuple):
+    label: str
+    count: int
+    probability: float  # smoothed, as bigram() gives it
+
+
+class Row(NamedTuple):
+    """One row of the count table, worked out as bigram() does."""
+    label: str  # the current token
+    cells: list  # a NextToken per possible next token, most frequent first (id order on ties)
+    total: int  # the real counts of the row
+    denominator: int  # total plus one pretend count per cell
+    probability_sum: float
+
+
+def count_row(counts, tokenizer, token_id):
+    """The row of `token_id`: its counts, their total and the smoothed probabilities."""
+    labels, row = token_labels(tokenizer), counts[token_id]
+    probs = step0_counting.bigram(counts, token_id)
+    cells = sorted((NextToken(labels[j], row[j], probs[j]) for j in range(len(row))),
+                   key=lambda cell: -cell.count)
+    return Row(labels[token_id], cells, sum(row), sum(row) + len(row), sum(probs))
 
 
 def pair_table(counts, tokenizer, name):

@@ -75,6 +75,14 @@ def test_logged_steps_are_the_printed_lines():
     assert analysis.logged_steps(1000, logged=lambda step: step == 7) == [7]
 
 
+def test_memory_length_of_a_running_mean():
+    assert analysis.memory_length(0.0) == 1.0
+    assert analysis.memory_length(0.75) == 4.0
+    assert round(analysis.memory_length(analysis.PAPER_BETA2)) == 1000
+    with pytest.raises(ValueError, match="decay rate"):
+        analysis.memory_length(1.0)
+
+
 def test_names():
     names = ["ana", "bo", "ana", "cy", "bo", "eve"]
     assert analysis.name_lengths(names) == [3, 2, 3, 2, 2, 3]
@@ -105,6 +113,11 @@ def test_count_table_summaries_on_a_tiny_table():
     assert analysis.largest_pair(counts, tokenizer) == ("BOS", "a", 3)
     assert analysis.most_likely_next(counts, tokenizer, 0) == ("b", 3 / 6)
     assert analysis.greedy_name(counts, tokenizer) == "ab"
+    row = analysis.count_row(counts, tokenizer, 0)  # after a: b twice, BOS once, a never
+    assert (row.label, row.total, row.denominator) == ("a", 3, 6)
+    assert [(c.label, c.count, c.probability) for c in row.cells] == [
+        ("b", 2, 3 / 6), ("BOS", 1, 2 / 6), ("a", 0, 1 / 6)]
+    assert row.probability_sum == pytest.approx(1.0)
     rows = analysis.pair_table(counts, tokenizer, "ab")
     assert [(r.current, r.next) for r in rows] == [("BOS", "a"), ("a", "b"), ("b", "BOS")]
     assert rows[1].probability == 3 / 6 and rows[1].loss == -math.log(3 / 6)

@@ -8,17 +8,10 @@ import re
 from microgpt import steps
 
 from .fences import DOCS
+from .nav import MKDOCS_YML, section_pages
 
-MKDOCS_YML = DOCS.parent / "mkdocs.yml"
-NAV_SECTION = re.compile(
-    r'^\s*- (?:"(?P<quoted>\d+\.\d+) [^"]+"|(?P<plain>\d+\.\d+) [^:"]+): (?P<page>\S+\.md)\s*$', re.M)
 NAV_STEP = re.compile(r'^\s*- "(?P<heading>Step \d+: [^"]+)":\s*$', re.M)
 SECTION_LINK = re.compile(r"\[(?P<number>\d+\.\d+)\]\((?P<target>[^)\s]*)\)")
-
-
-def section_pages(nav_text):
-    """Section number -> its page (relative to docs/), from the nav."""
-    return {match["quoted"] or match["plain"]: match["page"] for match in NAV_SECTION.finditer(nav_text)}
 
 
 def wrong_section_links(page, text, sections):
