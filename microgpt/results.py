@@ -111,14 +111,14 @@ def read_json(path):
 
 
 def write(step, results_dir=DEFAULT_DIR, log=print):
-    """Run `step` in full and store what it measured. The wall-clock time goes
-    to a file of its own, so that a re-run of unchanged code rewrites the
-    results file byte for byte."""
+    """Run `step` in full and store what it measured. Its time (CPU seconds,
+    which other work on the machine barely changes) goes to a file of its own,
+    so that a re-run of unchanged code rewrites the results file byte for byte."""
     log(f"== {step}: full run")
     code = fingerprint(step)  # of the code that is about to run, not of later edits
-    started = time.perf_counter()
+    started = time.process_time()
     results = STEPS[step].run(RunConfig(), log=log)
-    seconds = round(time.perf_counter() - started, 1)
+    seconds = round(time.process_time() - started, 1)
     path = results_path(step, results_dir)
     write_json(path, {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results})
     timings = read_json(timings_path(results_dir)) if timings_path(results_dir).exists() else {}
@@ -133,7 +133,7 @@ def load(step, results_dir=DEFAULT_DIR):
 
 
 def load_timings(results_dir=DEFAULT_DIR):
-    """Seconds of each step's last full run (machine-dependent, not checked)."""
+    """CPU seconds of each step's last full run (machine-dependent, not checked)."""
     return read_json(timings_path(results_dir))
 
 

@@ -3,6 +3,7 @@ build time, from the results files and the microgpt package itself.
 
 Pages can use:
 - `step0` ... `step5`: the results files (docs/results/<step>.json) as dicts;
+- `timings`: seconds of each step's last full run (docs/results/timings.json);
 - `s0` ... `s5`: the step modules, to compute a number with the real code,
   e.g. `{{ s1.softmax([2, 1, 0]) }}`;
 - `tokenizer`: the names.txt tokenizer (rebuilt from the stored characters);
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from microgpt.cli import STEPS
 from microgpt.data import Tokenizer
-from microgpt.results import load
+from microgpt.results import load, load_timings
 
 RESULTS_DIR = "docs/results"
 ROOT = Path(__file__).parents[2]
@@ -45,6 +46,7 @@ def define_env(env):
     for step, module in STEPS.items():  # the package's own list of steps
         env.variables[step] = load(step, RESULTS_DIR)
         env.variables["s" + step.removeprefix("step")] = module
+    env.variables["timings"] = load_timings(RESULTS_DIR)  # seconds per full run, machine-dependent
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
 
