@@ -3,6 +3,7 @@ build time, from the results files and the microgpt package itself.
 
 Pages can use:
 - `step0` ... `step5`: the results files (docs/results/<step>.json) as dicts;
+- `timings`: seconds of each step's last full run (docs/results/timings.json);
 - `s0` ... `s5`: the step modules, to compute a number with the real code,
   e.g. `{{ s1.softmax([2, 1, 0]) }}`;
 - `steps`: the package's list of steps (microgpt.steps.ALL: number, name,
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from microgpt import analysis, steps
 from microgpt.data import Tokenizer
-from microgpt.results import load
+from microgpt.results import load, load_timings
 
 RESULTS_DIR = "docs/results"
 ROOT = Path(__file__).parents[2]
@@ -55,6 +56,7 @@ def define_env(env):
     for step in steps.ALL:  # the package's own list of steps
         env.variables[step.name] = load(step.name, RESULTS_DIR)
         env.variables[f"s{step.number}"] = step.module
+    env.variables["timings"] = load_timings(RESULTS_DIR)  # seconds per full run, machine-dependent
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
     env.variables["analysis"] = analysis
