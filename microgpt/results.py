@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from .cli import STEPS
 from .config import RunConfig
 from .errors import MicrogptError
+from .steps import MODULES as STEPS
 
 PACKAGE_DIR = Path(__file__).parent
 PACKAGE = PACKAGE_DIR.name
