@@ -4,7 +4,7 @@ what beta does to a noisy signal, and the loss curves of every step."""
 import random
 
 from diagrams import pipeline
-from plotting import loss_axes, results, running_mean, style
+from plotting import loss_axes, results, loss_curve, step_colour, style
 
 from microgpt.config import ModelConfig
 from microgpt.data import Tokenizer
@@ -66,8 +66,8 @@ def heads(fig, theme):
 
 def all_losses(fig, theme, steps):
     ax = fig.subplots()
-    for color, step in zip(theme["steps"], steps):
-        ax.plot(running_mean(results(step)["losses"]), color=color, linewidth=1.6,
+    for step in steps:
+        ax.plot(*loss_curve(results(step)["losses"]), color=step_colour(theme, step), linewidth=1.6,
                 linestyle="--" if step == "step2" else "-",  # Step 2 lies on top of Step 1
                 label=f"Step {STEP_NAMES[step]}")
     loss_axes(ax, theme, results("step0"))
