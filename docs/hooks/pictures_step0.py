@@ -1,6 +1,6 @@
 """Pictures of Step 0: the count table, next-token distributions, the loss."""
 
-from plotting import loss_axes, results, loss_curve, step_colour, style, token_labels
+from plotting import loss_axes, loss_curve, results, step_colour, style, token_labels
 
 from microgpt.step0_counting import bigram
 

@@ -1,6 +1,6 @@
 """Pictures of Step 1: initial weights, the gradient check, the loss."""
 
-from plotting import loss_axes, results, loss_curve, step_colour, style
+from plotting import loss_axes, loss_curve, results, step_colour, style
 
 
 def init_weights(fig, theme):

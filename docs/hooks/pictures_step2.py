@@ -1,7 +1,7 @@
 """Pictures of Step 2: the pipeline, a computation graph, Step 1 vs Step 2."""
 
 from diagrams import arrow, box, pipeline
-from plotting import loss_axes, results, loss_curve, step_colour, style
+from plotting import loss_axes, loss_curve, results, step_colour, style
 
 from microgpt.step2_autograd import Value, topological_order
 

@@ -2,7 +2,7 @@
 
 from diagrams import pipeline
 from matplotlib.patches import Rectangle
-from plotting import loss_axes, results, loss_curve, step_colour, style, token_labels
+from plotting import loss_axes, loss_curve, results, step_colour, style, token_labels
 
 from microgpt.data import Tokenizer
 from microgpt.step2_autograd import Value

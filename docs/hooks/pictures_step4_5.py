@@ -4,7 +4,7 @@ what beta does to a noisy signal, and the loss curves of every step."""
 import random
 
 from diagrams import pipeline
-from plotting import loss_axes, results, loss_curve, step_colour, style
+from plotting import loss_axes, loss_curve, results, step_colour, style
 
 from microgpt.config import ModelConfig
 from microgpt.data import Tokenizer
