@@ -4,7 +4,7 @@ what beta does to a noisy signal, and the loss curves of every step."""
 import random
 
 from diagrams import pipeline
-from plotting import loss_axes, loss_curve, results, step_colour, style
+from plotting import every_nth, loss_axes, loss_curve, results, step_colour, style
 
 from microgpt.config import ModelConfig
 from microgpt.data import Tokenizer
@@ -13,6 +13,7 @@ from microgpt.step4_transformer import empty_cache, gpt
 from microgpt.step5_adam import BETA1, BETA2
 
 HEADS_NAME = "isabella"
+MOMENT_POINTS = 300
 STEP_NAMES = {"step0": "0 counting", "step1": "1 MLP, SGD", "step2": "2 autograd",
               "step3": "3 attention", "step4": "4 transformer", "step5": "5 Adam"}
 
@@ -82,10 +83,13 @@ def moments(fig, theme):
     axes = fig.subplots(len(watched), 1, sharex=True)
     for ax, record in zip(axes, watched):
         matrix, row, column = record["where"]
-        ax.plot(record["grad"], color=theme["faint"], linewidth=0.6, label="gradient")
-        ax.plot(record["m"], color=theme["lines"][0], linewidth=1.6, label="m (first moment)")
-        ax.plot([v**0.5 for v in record["v"]], color=theme["lines"][1], linewidth=1.6,
-                label="√v (second moment)")
+        # MOMENT_POINTS per curve: as much as a plot this wide can show
+        ax.plot(*every_nth(record["grad"], MOMENT_POINTS), color=theme["faint"], linewidth=0.6,
+                label="gradient")
+        ax.plot(*every_nth(record["m"], MOMENT_POINTS), color=theme["lines"][0], linewidth=1.6,
+                label="m (first moment)")
+        ax.plot(*every_nth([v**0.5 for v in record["v"]], MOMENT_POINTS), color=theme["lines"][1],
+                linewidth=1.6, label="√v (second moment)")
         ax.set_title(f"{matrix}[{row}][{column}]", fontsize=9)
         ax.grid(color=theme["grid"], linewidth=0.5)
         style(ax, theme)

@@ -7,13 +7,12 @@ the widget shows and compares them with the package's own result, computed
 here in CPython. Every widget must mount, draw, and show no error.
 """
 
-import os
 import re
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, chromium, open_page, serve
+from browser import open_page
 
 from microgpt.data import Tokenizer
 from microgpt.errors import MicrogptError
@@ -32,22 +31,6 @@ WIDGET_PAGES = {  # widget: the page that shows it
     "beta": "step-5/02-momentum/",
     "loss-curves": "step-5/04-training-results/",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Chromium for the widget checks: apt-get install chromium")
-        pytest.skip("no Chromium on this machine (apt-get install chromium); CI runs these checks")
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
-def root(site):
-    with serve(site) as url:
-        yield url
 
 
 @pytest.fixture
