@@ -6,26 +6,12 @@ Bad input ends with one line on stderr that says what to do, and exit code 2.
 import argparse
 import sys
 
-from . import (
-    step0_counting,
-    step1_gradient_descent,
-    step2_autograd,
-    step3_attention,
-    step4_transformer,
-    step5_adam,
-)
 from .config import ModelConfig, RunConfig
 from .errors import MicrogptError
+from .steps import ALL, MODULES
 
-STEPS = {
-    "step0": step0_counting,
-    "step1": step1_gradient_descent,
-    "step2": step2_autograd,
-    "step3": step3_attention,
-    "step4": step4_transformer,
-    "step5": step5_adam,
-}
-SHAPED_STEPS = ("step4", "step5")  # the steps whose model shape can be chosen
+STEPS = MODULES  # step name -> module, imported when first used (see steps.py)
+SHAPED_STEPS = tuple(step.name for step in ALL if step.shaped)  # whose model shape can be chosen
 
 
 def build_parser():

@@ -11,11 +11,10 @@ from microgpt.data import Tokenizer
 from microgpt.step2_autograd import Value
 from microgpt.step4_transformer import empty_cache, gpt
 from microgpt.step5_adam import BETA1, BETA2
+from microgpt.steps import ALL as STEPS
 
 HEADS_NAME = "isabella"
 MOMENT_POINTS = 300
-STEP_NAMES = {"step0": "0 counting", "step1": "1 MLP, SGD", "step2": "2 autograd",
-              "step3": "3 attention", "step4": "4 transformer", "step5": "5 Adam"}
 
 
 def head_attention(step, name):
@@ -68,9 +67,9 @@ def heads(fig, theme):
 def all_losses(fig, theme, steps):
     ax = fig.subplots()
     for step in steps:
-        ax.plot(*loss_curve(results(step)["losses"]), color=step_colour(theme, step), linewidth=1.6,
-                linestyle="--" if step == "step2" else "-",  # Step 2 lies on top of Step 1
-                label=f"Step {STEP_NAMES[step]}")
+        ax.plot(*loss_curve(results(step.name)["losses"]), color=step_colour(theme, step.number),
+                linewidth=1.6, linestyle="--" if step.number == 2 else "-",  # Step 2 lies on Step 1
+                label=step.heading)
     loss_axes(ax, theme, results("step0"))
     ax.set_title("Loss, mean of the last 50 names")
     ax.legend(frameon=False, labelcolor=theme["text"], ncols=3, loc="upper center",
@@ -127,9 +126,9 @@ def beta_multiples(fig, theme):
 PICTURES = {
     "step-4/pipeline": (step4_pipeline, (12, 2.7)),
     "step-4/heads": (heads, (12, 3.8)),
-    "step-4/loss-curves": (lambda fig, theme: all_losses(fig, theme, list(STEP_NAMES)[:5]), (8, 4.2)),
+    "step-4/loss-curves": (lambda fig, theme: all_losses(fig, theme, STEPS[:5]), (8, 4.2)),
     "step-5/pipeline": (step5_pipeline, (9, 3.2)),
     "step-5/moments": (moments, (9, 6)),
     "step-5/beta": (beta_multiples, (10, 3)),
-    "step-5/loss-curves": (lambda fig, theme: all_losses(fig, theme, list(STEP_NAMES)), (8, 4.2)),
+    "step-5/loss-curves": (lambda fig, theme: all_losses(fig, theme, STEPS), (8, 4.2)),
 }

@@ -2,10 +2,10 @@
 
 import math
 
+from microgpt.analysis import running_mean
 from microgpt.results import load
 
 RESULTS_DIR = "docs/results"
-LOSS_WINDOW = 50  # loss curves show the mean of the last 50 names
 LOSS_CURVE_POINTS = 200  # points per loss curve, in pictures and widgets
 # One colour per step, by step number: every picture and widget takes a
 # step's colour from here (the widgets through the generated steps.css).
@@ -43,15 +43,6 @@ def results(step):
 
 def token_labels(res):
     return res["uchars"] + ["BOS"]
-
-
-def running_mean(values, window=LOSS_WINDOW):
-    """The mean of the last `window` values at every step (fewer at the start)."""
-    out = []
-    for i in range(len(values)):
-        recent = values[max(0, i - window + 1): i + 1]
-        out.append(sum(recent) / len(recent))
-    return out
 
 
 def every_nth(values, points):
