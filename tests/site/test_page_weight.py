@@ -7,9 +7,10 @@ import pytest
 from browser import open_page
 from page_weight import KB, THEMES, budget, pages, resources, weight
 
-# Checked in the browser: the home page, the page with the most pictures and a
-# widget, a page with maths and a widget in the dark theme, a notebook.
-IN_CHROMIUM = [("index.html", "light"), ("step-5/04-training-results/index.html", "light"),
+# Checked in the browser: the home page (the most pictures) in both themes, a
+# page with pictures and a widget, one with maths and a widget, a notebook.
+IN_CHROMIUM = [("index.html", "light"), ("index.html", "dark"),
+               ("step-5/04-training-results/index.html", "light"),
                ("step-5/02-momentum/index.html", "dark"), ("step-0/notebook/index.html", "light")]
 
 
