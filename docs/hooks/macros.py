@@ -13,7 +13,8 @@ Pages can use:
   crossovers, attention of the trained models, ...), e.g.
   `{{ analysis.mean_last(step1.losses) | f4 }}`; pages only format them;
 - filters `commas` (32,033), `f4` (3.2958), `f6`, `sci` (1.2e-09);
-- `picture(name, alt)`: a drawing from docs/hooks/pictures_*.py, in both themes;
+- `picture(name, alt)`: a drawing from docs/hooks/pictures_*.py, in both themes
+  (only the reader's theme is downloaded);
 - `code_lines(obj, ...)`: how many lines of code (no blanks, comments,
   docstrings) functions or classes of the package have together;
 - `source_diff(old, new)`: a diff fence between two package files.
@@ -70,12 +71,12 @@ def define_env(env):
     @env.macro
     def picture(name, alt):
         """The light and the dark drawing of a picture; Material shows the one
-        that matches the reader's theme."""
+        that matches the reader's theme. Both load lazily: a browser never
+        fetches a lazy image that is not displayed, so only one is downloaded."""
         here = posixpath.dirname(env.page.file.src_uri)
-        return "".join(
-            f"![{alt}]({posixpath.relpath(f'pictures/{name}-{theme}.svg', here)}#only-{theme})"
-            for theme in PICTURE_THEMES
-        )
+        sources = {theme: posixpath.relpath(f"pictures/{name}-{theme}.svg", here) for theme in PICTURE_THEMES}
+        return "".join(f"![{alt}]({source}#only-{theme}){{ loading=lazy }}"
+                       for theme, source in sources.items())
 
     @env.macro
     def source_diff(old, new):
