@@ -1,7 +1,8 @@
 """Every check of the guide; `nox` with no arguments runs all that CI runs.
 
-    nox                 package tests, fence audit, code blocks, results freshness,
-                        strict site build + built-site checks, lint
+    nox                 package tests, gradient parity with PyTorch, fence audit,
+                        code blocks, results freshness, strict site build +
+                        built-site checks, lint
     nox -s serve        build and serve the site on http://127.0.0.1:8000
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "audit", "codeblocks", "freshness", "docs", "lint"]
+nox.options.sessions = ["tests", "parity", "audit", "codeblocks", "freshness", "docs", "lint"]
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
@@ -36,6 +37,13 @@ def tests(session):
     session.install("-e", ".[test]")
     session.run("pytest", "tests/package", *session.posargs,
                 env=environment())
+
+
+@nox.session
+def parity(session):
+    """Every gradient of Steps 1-5 against PyTorch's autograd in float64 (same weights, same names)."""
+    session.install("-e", ".[test,parity]")
+    session.run("pytest", "tests/parity", *session.posargs, env=environment())
 
 
 @nox.session
