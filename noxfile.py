@@ -17,7 +17,8 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "parity", "audit", "codeblocks", "freshness", "docs", "lint"]
+nox.options.sessions = ["tests", "parity", "audit", "codeblocks", "freshness", "drills", "docs",
+                        "lint"]
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
@@ -75,6 +76,13 @@ def docs(session):
     site = session.create_tmp() + "/site"
     session.run("mkdocs", "build", "--strict", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
+
+
+@nox.session
+def drills(session):
+    """Inject each kind of drift into a copy of the project; the guard against it must fail."""
+    session.install("-e", ".[test]")
+    session.run("python", "tests/drills/run_drills.py", env=environment())
 
 
 @nox.session
