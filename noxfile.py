@@ -1,8 +1,8 @@
 """Every check of the guide; `nox` with no arguments runs all that CI runs.
 
     nox                 package tests, gradient parity with PyTorch, fence audit,
-                        code blocks, results freshness, strict site build +
-                        built-site checks, lint
+                        code blocks, results freshness, drift drills, strict
+                        site build + built-site checks, lint
     nox -s serve        build and serve the site on http://127.0.0.1:8000
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
