@@ -13,6 +13,7 @@ workplace's) is used when the variable is not set.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -72,7 +73,9 @@ def freshness(session):
 @nox.session
 def docs(session):
     """Strict build (links, anchors, includes, notebooks executed), then check the built site."""
-    session.install("-e", ".[docs,test]")
+    session.install("-e", ".[docs,test,browser]")
+    if shutil.which("npm"):  # axe-core for the browser check; without npm it is skipped locally
+        session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
     site = session.create_tmp() + "/site"
     session.run("mkdocs", "build", "--strict", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
