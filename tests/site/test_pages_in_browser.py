@@ -27,7 +27,7 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 THEMES = ("light", "dark")
 WIDTHS = (1280, 390)
 SERIOUS = ("serious", "critical")
-SETTLE_MS = 10_000  # the longest a page may take to finish loading and drawing
+SETTLE_MS = 60_000  # the longest a page may take to load and settle (generous: CI machines are shared)
 
 # The page's own state, read after it has settled.
 INSPECT = """() => {
