@@ -73,7 +73,7 @@ def freshness(session):
 @nox.session
 def docs(session):
     """Strict build (links, anchors, includes, notebooks executed), then check the built site."""
-    session.install("-e", ".[docs,test,browser]")
+    session.install("-e", ".[docs,test]")
     if shutil.which("npm"):  # axe-core for the browser check; without npm it is skipped locally
         session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
     site = session.create_tmp() + "/site"
