@@ -22,6 +22,8 @@ def docs():
 
 def pytest_addoption(parser):
     parser.addoption("--site", metavar="DIR", help="a built site to check (tests/site)")
+    parser.addoption("--full-runs", action="store_true",
+                     help="run the site's single-file programs in full (nox -s reproduce_downloads)")
 
 
 @pytest.fixture(scope="session")
