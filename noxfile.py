@@ -92,10 +92,15 @@ def lint(session):
 
 @nox.session(default=False)
 def serve(session):
-    """Serve the site with live reload on http://127.0.0.1:8000. Pictures, notebooks and the wheel
-    are cached by the content of what they are made from, so a prose edit rebuilds in seconds."""
+    """Serve the site with live reload on http://127.0.0.1:8000, for writing: pictures, notebooks
+    and the wheel are cached by the content of what they are made from, and a save rebuilds only
+    the pages that changed (mkdocs --dirty), so a prose edit shows in seconds. The navigation and
+    search of the other pages catch up at the next start; `nox -s serve -- --full` rebuilds every
+    page at every save."""
     session.install("-e", ".[docs]")
-    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs,
+    args = [arg for arg in session.posargs if arg != "--full"]
+    mode = [] if "--full" in session.posargs else ["--dirty"]
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *mode, *args,
                 env={**environment(), "MICROGPT_BUILD_CACHE": str(BUILD_CACHE)})
 
 

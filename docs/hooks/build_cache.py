@@ -2,8 +2,8 @@
 
 `nox -s serve` sets MICROGPT_BUILD_CACHE to a folder; then the pictures, the
 executed notebooks and the wheel are reused from it as long as what they are
-made from has not changed. The key is the content of those inputs (the
-package source, the results files, the build hooks), never a time stamp, so
+made from has not changed. The key is the content of those inputs (INPUTS:
+the package source, the results files, the build hooks), never a time stamp, so
 a stale entry cannot be served: any edit to them makes a new key. Without the
 variable (`nox -s docs`, CI) nothing is cached and everything is made afresh.
 """
@@ -16,7 +16,11 @@ from pathlib import Path
 
 CACHE_ENV = "MICROGPT_BUILD_CACHE"
 ROOT = Path(__file__).parents[2]
-INPUTS = ("microgpt/*.py", "docs/results/*.json", "docs/hooks/*.py", "pyproject.toml", "README.md")
+INPUTS = {  # what each kind of cached output is made from
+    "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/hooks/*.py"),
+    "notebooks": ("microgpt/*.py", "docs/results/*.json"),
+    "wheel": ("microgpt/*.py", "pyproject.toml", "README.md"),  # the README is the wheel's description
+}
 
 
 def folder():
@@ -25,10 +29,10 @@ def folder():
     return Path(value).expanduser().resolve() if value else None
 
 
-def fingerprint():
-    """A hash of every file the cached outputs are made from, by content."""
+def fingerprint(kind):
+    """A hash of every file the outputs of `kind` are made from, by content."""
     digest = hashlib.sha256()
-    for pattern in INPUTS:
+    for pattern in INPUTS[kind]:
         for path in sorted(ROOT.glob(pattern)):
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
@@ -38,7 +42,7 @@ def keyed_folder(kind):
     """cache/<kind>/<fingerprint>/, older fingerprints' folders removed; None when off."""
     if folder() is None:
         return None
-    base, key = folder() / kind, fingerprint()
+    base, key = folder() / kind, fingerprint(kind)
     if base.is_dir():
         for stale in base.iterdir():
             if stale.name != key:
