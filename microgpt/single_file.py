@@ -54,7 +54,7 @@ class Module:
     package_names: dict = field(default_factory=dict)  # local name -> (module, name)
     package_modules: dict = field(default_factory=dict)  # local name -> module
     stdlib: dict = field(default_factory=dict)  # local name -> [import statement, ...]
-    main: list = field(default_factory=list)  # statements under `if __name__ == "__main__"`
+    main: ast.If | None = None  # the `if __name__ == "__main__":` block
 
 
 def parse_module(name, source):
@@ -142,12 +142,11 @@ def top_level_names(node):
 
 
 class Generator:
-    def __init__(self, step, read_source=None):
+    def __init__(self, step):
         if step not in STEPS:
             raise ValueError(f"unknown step {step!r}: choose one of {', '.join(STEPS)}")
         self.step = step
         self.root = STEPS[step].__name__.rsplit(".", 1)[1]
-        self.read_source = read_source or (lambda name: (PACKAGE_DIR / f"{name}.py").read_text())
         self.modules = {}
         shaped = step in SHAPED_STEPS
         self.main = parse_module("__main__", MAIN.format(
@@ -155,7 +154,7 @@ class Generator:
 
     def module(self, name):
         if name not in self.modules:
-            self.modules[name] = parse_module(name, self.read_source(name))
+            self.modules[name] = parse_module(name, (PACKAGE_DIR / f"{name}.py").read_text())
         return self.modules[name]
 
     def resolve(self, module, name):
@@ -279,7 +278,7 @@ class Generator:
         used, imports = self.collect()
         final = self.final_names(used)
         version = importlib.metadata.version(PACKAGE)
-        doc = ast.get_docstring(ast.parse(self.read_source(self.root)))
+        doc = ast.get_docstring(ast.parse((PACKAGE_DIR / f"{self.root}.py").read_text()))
         out = [
             '"""' + doc,
             "",
