@@ -3,9 +3,11 @@
     nox                 package tests, gradient parity with PyTorch, fence audit,
                         code blocks, results freshness, drift drills, strict
                         site build + built-site checks, lint
-    nox -s serve        build and serve the site on http://127.0.0.1:8000
+    nox -s serve        build and serve the site on http://127.0.0.1:8000 (cached: fast rebuilds)
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
+    nox -s reproduce_downloads
+                        run every single-file program of the site in full against the package
 
 The dataset: the package downloads names.txt and caches it. Without internet,
 set MICROGPT_NAMES=/path/to/names.txt; a copy at ../shared/data/names.txt (the
@@ -24,6 +26,8 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
+BUILD_CACHE = ROOT / ".cache" / "build"  # only `serve` uses it (docs/hooks/build_cache.py)
+WORKFLOWS = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def environment():
@@ -70,14 +74,22 @@ def freshness(session):
     session.run("python", "-m", "microgpt.results", "--check", env=environment())
 
 
+def site_dir(session):
+    """Where `docs` builds the site: $SITE_DIR (the deploy workflow publishes it), or a temporary folder."""
+    if os.environ.get("SITE_DIR"):
+        return str((ROOT / os.environ["SITE_DIR"]).resolve())
+    return session.create_tmp() + "/site"
+
+
 @nox.session
 def docs(session):
-    """Strict build (links, anchors, includes, notebooks executed), then check the built site."""
+    """Strict build from scratch (links, anchors, includes, notebooks executed, pictures drawn,
+    downloads made), then check the built site, its downloads included."""
     session.install("-e", ".[docs,test]")
     if shutil.which("npm"):  # axe-core for the browser check; without npm it is skipped locally
         session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
-    site = session.create_tmp() + "/site"
-    session.run("mkdocs", "build", "--strict", "--site-dir", site, env=environment())
+    site = site_dir(session)
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
 
 
@@ -90,16 +102,25 @@ def drills(session):
 
 @nox.session
 def lint(session):
+    """ruff on the Python; the GitHub workflows against their schema and audited by zizmor (offline)."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", "microgpt", "tests", "docs/hooks", "noxfile.py")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
+    session.run("zizmor", "--offline", "--no-progress", *WORKFLOWS)
 
 
 @nox.session(default=False)
 def serve(session):
-    """Serve the site with live reload on http://127.0.0.1:8000."""
+    """Serve the site with live reload on http://127.0.0.1:8000, for writing: pictures, notebooks
+    and the wheel are cached by the content of what they are made from, and a save rebuilds only
+    the pages that changed (mkdocs --dirty), so a prose edit shows in seconds. The navigation and
+    search of the other pages catch up at the next start; `nox -s serve -- --full` rebuilds every
+    page at every save."""
     session.install("-e", ".[docs]")
-    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs,
-                env=environment())
+    args = [arg for arg in session.posargs if arg != "--full"]
+    mode = [] if "--full" in session.posargs else ["--dirty"]
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *mode, *args,
+                env={**environment(), "MICROGPT_BUILD_CACHE": str(BUILD_CACHE)})
 
 
 @nox.session(default=False)
@@ -114,3 +135,14 @@ def reproduce(session):
     """Slow: run every step in full and compare its output with the reference program's."""
     session.install("-e", ".[test]")
     session.run("pytest", "tests/reproduce", "-v", *session.posargs, env=environment())
+
+
+@nox.session(default=False)
+def reproduce_downloads(session):
+    """Slow (about 20 minutes): build the site, then run each single-file program it serves
+    in full and compare its output with the package's, line for line."""
+    session.install("-e", ".[docs,test]")
+    site = session.create_tmp() + "/site"
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())
+    session.run("pytest", "tests/site/test_downloads.py", f"--site={site}", "--full-runs", "-v",
+                *session.posargs, env=environment())

@@ -1,6 +1,9 @@
 """The command line: ``microgpt STEP [options]`` runs one step of the guide.
 
 Bad input ends with one line on stderr that says what to do, and exit code 2.
+The single-file programs (``microgpt.single_file``) reuse `add_run_options`
+and `run_step`, so ``python step3.py --steps 20`` takes the same options and
+prints the same lines as ``microgpt step3 --steps 20``.
 """
 
 import argparse
@@ -12,14 +15,12 @@ from .steps import ALL, MODULES
 
 STEPS = MODULES  # step name -> module, imported when first used (see steps.py)
 SHAPED_STEPS = tuple(step.name for step in ALL if step.shaped)  # whose model shape can be chosen
+SHAPE_OPTIONS = ("n_embd", "n_head", "n_layer", "block_size")
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="microgpt",
-        description="Train one step of the guide on names.txt and print what it learns.",
-    )
-    parser.add_argument("step", choices=sorted(STEPS), help="which step of the guide to run")
+def add_run_options(parser, shape_group=None):
+    """--steps, --samples, --temperature, --seed, --data, and the model shape
+    options when `shape_group` names their group."""
     defaults = RunConfig()
     parser.add_argument("--steps", type=int, default=defaults.num_steps, dest="num_steps",
                         help=f"training steps, one name each (default {defaults.num_steps})")
@@ -31,31 +32,49 @@ def build_parser():
                         help=f"seed of the random stream (default {defaults.seed})")
     parser.add_argument("--data", metavar="PATH",
                         help="train on your own names, one per line (default: makemore's names.txt)")
-    shape = parser.add_argument_group("model shape (Steps 4 and 5 only)")
-    model = ModelConfig()
-    for name in ("n_embd", "n_head", "n_layer", "block_size"):
-        shape.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name,
-                           help=f"default {getattr(model, name)}")
+    if shape_group:
+        shape = parser.add_argument_group(shape_group)
+        model = ModelConfig()
+        for name in SHAPE_OPTIONS:
+            shape.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name,
+                               help=f"default {getattr(model, name)}")
+
+
+def run_step(run, args, prog, shaped):
+    """Run one step's `run` with the parsed options, printing as it goes; the
+    exit code: 0, or 2 after one line on stderr for bad input."""
+    try:
+        config = RunConfig(num_steps=args.num_steps, num_samples=args.num_samples,
+                           temperature=args.temperature, seed=args.seed, data=args.data)
+        extra = {}
+        if shaped:
+            extra["model"] = ModelConfig(**{name: getattr(args, name) for name in SHAPE_OPTIONS
+                                            if getattr(args, name) is not None})
+        run(config, log=lambda line: print(line, flush=True), **extra)
+    except MicrogptError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="microgpt",
+        description="Train one step of the guide on names.txt and print what it learns.",
+    )
+    parser.add_argument("step", choices=sorted(STEPS), help="which step of the guide to run")
+    add_run_options(parser, shape_group="model shape (Steps 4 and 5 only)")
     return parser
 
 
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    shape = {name: getattr(args, name) for name in ("n_embd", "n_head", "n_layer", "block_size")
-             if getattr(args, name) is not None}
+    shape = [name for name in SHAPE_OPTIONS if getattr(args, name) is not None]
     if shape and args.step not in SHAPED_STEPS:
-        parser.error(f"{args.step} has a fixed shape; --{next(iter(shape)).replace('_', '-')} "
+        parser.error(f"{args.step} has a fixed shape; --{shape[0].replace('_', '-')} "
                      f"applies to {' and '.join(SHAPED_STEPS)} only")
-    try:
-        config = RunConfig(num_steps=args.num_steps, num_samples=args.num_samples,
-                           temperature=args.temperature, seed=args.seed, data=args.data)
-        extra = {"model": ModelConfig(**shape)} if args.step in SHAPED_STEPS else {}
-        STEPS[args.step].run(config, log=lambda line: print(line, flush=True), **extra)
-    except MicrogptError as error:
-        print(f"microgpt: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("microgpt: interrupted", file=sys.stderr)
-        return 130
-    return 0
+    return run_step(STEPS[args.step].run, args, parser.prog, shaped=args.step in SHAPED_STEPS)

@@ -12,6 +12,8 @@ DATASET_FIXTURES = {"docs", "real_bytes"}  # a test that takes one of these need
 
 def pytest_addoption(parser):
     parser.addoption("--site", metavar="DIR", help="a built site to check (tests/site)")
+    parser.addoption("--full-runs", action="store_true",
+                     help="run the site's single-file programs in full (nox -s reproduce_downloads)")
 
 
 def pytest_configure(config):

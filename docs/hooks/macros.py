@@ -17,7 +17,9 @@ Pages can use:
   (only the reader's theme is downloaded);
 - `code_lines(obj, ...)`: how many lines of code (no blanks, comments,
   docstrings) functions or classes of the package have together;
-- `source_diff(old, new)`: a diff fence between two package files.
+- `source_diff(old, new)`: a diff fence between two package files;
+- `wheel`: the file name of the package's wheel in downloads/ (downloads.py),
+  and `download_box(step)`: the box that links a step's single-file program.
 """
 
 import ast
@@ -25,12 +27,16 @@ import difflib
 import inspect
 import math
 import posixpath
+import sys
 import textwrap
 from pathlib import Path
 
 from microgpt import analysis, steps
 from microgpt.data import Tokenizer
 from microgpt.results import load, load_timings
+
+sys.path.insert(0, str(Path(__file__).parent))  # the sibling hooks, as mkdocs does when it loads them
+import downloads  # noqa: E402
 
 RESULTS_DIR = "docs/results"
 ROOT = Path(__file__).parents[2]
@@ -67,6 +73,27 @@ def define_env(env):
     env.filters["f6"] = lambda x: f"{x:.6f}"
     env.filters["sci"] = lambda x: f"{x:.1e}"
     env.macro(code_lines)
+    env.variables["wheel"] = downloads.wheel_name()
+
+    def site_link(path):
+        """`path` (relative to the site root) as a link from the current page."""
+        return posixpath.relpath(path, posixpath.dirname(env.page.file.src_uri))
+
+    @env.macro
+    def download_box(step):
+        """An admonition with the step's single-file program and the dataset."""
+        number = step.removeprefix("step")
+        program, names = f"{downloads.FOLDER}/{step}.py", f"{downloads.FOLDER}/{downloads.NAMES}"
+        return "\n".join([
+            f'!!! example "Step {number} as one file"',
+            f"    [Download {step}.py]({site_link(program)}){{ download }}: the whole step in one "
+            "file of plain Python, standard library only, generated from the package at every "
+            f"build. `python {step}.py` prints exactly what `python -m microgpt {step}` prints "
+            f"and takes the same options (`python {step}.py --steps 20` stops after 20 training "
+            f"steps). On its first run it downloads [{downloads.NAMES}]({site_link(names)}) "
+            f"([sha256]({site_link(names + '.sha256')})); without internet, save that file and "
+            "point `MICROGPT_NAMES` at it.",
+        ])
 
     @env.macro
     def picture(name, alt):

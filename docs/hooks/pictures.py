@@ -3,7 +3,8 @@
 Every picture is drawn twice, for the light and the dark theme, as SVG with
 live text, and added to the build as a generated file: nothing is committed,
 so nothing can go stale. Pages show them with the `picture` macro. The
-drawings themselves live in pictures_stepN.py, one module per step.
+drawings themselves live in pictures_stepN.py, one module per step. Under
+`nox -s serve` they are drawn once per content of their inputs (build_cache.py).
 
 Both copies of a picture load lazily, and browsers never fetch a lazy image
 that is hidden: so that the hidden one is the other theme's from the start,
@@ -13,11 +14,13 @@ on their way).
 """
 
 import io
+import json
 import re
 
 import matplotlib
 
 matplotlib.use("Agg")
+import build_cache  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pictures_step0  # noqa: E402
 import pictures_step1  # noqa: E402
@@ -42,11 +45,16 @@ def svg(draw, size, theme):
     return buffer.getvalue()
 
 
+def draw_all():
+    """Every picture in both themes, as JSON: {site path: SVG text}."""
+    return json.dumps({f"pictures/{name}-{theme_name}.svg": svg(draw, size, theme)
+                       for name, (draw, size) in PICTURES.items()
+                       for theme_name, theme in THEMES.items()}).encode()
+
+
 def on_files(files, config):
-    for name, (draw, size) in PICTURES.items():
-        for theme_name, theme in THEMES.items():
-            files.append(File.generated(config, f"pictures/{name}-{theme_name}.svg",
-                                        content=svg(draw, size, theme)))
+    for path, content in json.loads(build_cache.cached("pictures", "all.json", draw_all)).items():
+        files.append(File.generated(config, path, content=content))
     return files
 
 

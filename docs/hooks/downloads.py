@@ -1,0 +1,78 @@
+"""What the site serves for download, made at every build (nothing is committed):
+
+- downloads/microgpt-<version>-py3-none-any.whl: the package, built by pip from
+  a copy of the source tree, so that `pip install <site>/downloads/<wheel>`
+  works without a clone;
+- downloads/names.txt and names.txt.sha256: the verified dataset and its
+  checksum (sha256sum format), a copy for readers who cannot reach the
+  original host;
+- downloads/step0.py ... step5.py: each step as one standalone file, generated
+  from the package by microgpt.single_file.
+
+Pages link to them with the `download_box` macro (macros.py).
+"""
+
+import hashlib
+import importlib.metadata
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import build_cache
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from microgpt.cli import STEPS
+from microgpt.data import names_path
+from microgpt.single_file import generate
+
+ROOT = Path(__file__).parents[2]
+FOLDER = "downloads"
+NAMES = "names.txt"
+
+
+def wheel_name():
+    """The file name pip gives the package's wheel, from the installed version."""
+    return f"microgpt-{importlib.metadata.version('microgpt')}-py3-none-any.whl"
+
+
+def build_wheel():
+    """The wheel's bytes. Built from a copy of the sources, so that the build
+    leaves nothing (build/, *.egg-info) in the working tree; offline, with the
+    setuptools of the docs environment."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out = Path(tmp) / "source", Path(tmp) / "wheel"
+        source.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, source / name)
+        shutil.copytree(ROOT / "microgpt", source / "microgpt",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+             "--no-deps", "--no-build-isolation", "--no-index", "--wheel-dir", str(out), str(source)],
+            capture_output=True, text=True)
+        if done.returncode:
+            raise PluginError(f"pip could not build the microgpt wheel:\n{done.stderr.strip()}")
+        built = sorted(path.name for path in out.glob("*.whl"))
+        if built != [wheel_name()]:
+            raise PluginError(f"pip built {built}, the site expects [{wheel_name()!r}]: the installed "
+                              "package is stale; reinstall it with `pip install -e .`")
+        return (out / built[0]).read_bytes()
+
+
+def downloads():
+    """{file name: content} of everything in downloads/."""
+    names = names_path().read_bytes()  # verified against the pinned sha256
+    files = {f"{step}.py": generate(step) for step in STEPS}
+    files[NAMES] = names
+    files[f"{NAMES}.sha256"] = f"{hashlib.sha256(names).hexdigest()}  {NAMES}\n"
+    files[wheel_name()] = build_cache.cached("wheel", wheel_name(), build_wheel)
+    return files
+
+
+def on_files(files, config):
+    for name, content in downloads().items():
+        files.append(File.generated(config, f"{FOLDER}/{name}", content=content))
+    return files

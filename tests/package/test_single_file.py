@@ -1,0 +1,83 @@
+"""The single-file programs generated from the package (microgpt.single_file).
+
+The site serves them; tests/site runs each one's first 20 steps against the
+package, and `nox -s reproduce_downloads` runs them in full."""
+
+import ast
+import importlib.metadata
+import subprocess
+import sys
+
+import pytest
+
+from microgpt.cli import STEPS
+from microgpt.single_file import generate
+from microgpt.single_file import main as single_file_main
+
+
+@pytest.fixture(scope="module")
+def programs():
+    return {step: generate(step) for step in STEPS}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_program_imports_only_the_standard_library(programs, step):
+    tree = ast.parse(programs[step])
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom)}
+    assert all(isinstance(node, ast.Import) or node.level == 0
+               for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)), "a relative import"
+    assert imported and imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_program_defines_each_name_once_and_names_its_origin(programs, step):
+    source = programs[step]
+    tree = ast.parse(source)
+    defined = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    defined += [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets]
+    assert len(defined) == len(set(defined)), sorted(defined)
+    assert "--8<--" not in source
+    assert f"version {importlib.metadata.version('microgpt')}" in ast.get_docstring(tree)
+    assert f"# ---- microgpt/{STEPS[step].__name__.rsplit('.', 1)[1]}.py ----" in source
+
+
+def test_only_what_the_step_uses_is_kept(programs):
+    step0 = ast.parse(programs["step0"])
+    names = {node.name for node in step0.body if isinstance(node, ast.FunctionDef)}
+    assert {"bigram", "train", "sample", "run", "load_docs"} <= names
+    assert not names & {"linear", "softmax", "gpt", "build_parser", "main"}  # other steps, the cli
+    # Step 5 keeps its own `run` and calls Step 4's under the module's name
+    assert "return step4_transformer_run(config, log" in programs["step5"]
+
+
+def run_program(path, *args):
+    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True,
+                          timeout=120, cwd=path.parent)
+
+
+def test_step0_prints_what_the_package_prints(programs, tmp_path):
+    path = tmp_path / "step0.py"
+    path.write_text(programs["step0"])
+    args = ["--steps", "30", "--samples", "3", "--temperature", "0.7"]
+    done = run_program(path, *args)
+    package = subprocess.run([sys.executable, "-m", "microgpt", "step0", *args], capture_output=True,
+                             text=True, timeout=120)
+    assert done.returncode == package.returncode == 0, done.stderr
+    assert done.stdout == package.stdout and "sample  3: " in done.stdout
+
+
+def test_bad_input_gets_one_line_from_the_program(programs, tmp_path):
+    path = tmp_path / "step4.py"
+    path.write_text(programs["step4"])
+    done = run_program(path, "--n-head", "3")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == ("step4.py: error: n_embd (16) must be divisible by n_head (3): "
+                           "every head gets an equal slice of the embedding\n")
+
+
+def test_the_generator_refuses_an_unknown_step(capsys):
+    assert single_file_main(["step9"]) == 2
+    assert "usage: python -m microgpt.single_file STEP" in capsys.readouterr().err
