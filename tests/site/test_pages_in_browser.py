@@ -9,11 +9,7 @@ and no serious or critical accessibility violation found by axe-core (the npm
 package pinned in package.json, installed by `npm ci`).
 """
 
-import functools
-import http.server
 import os
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,9 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 THEMES = ("light", "dark")
 WIDTHS = (1280, 390)
 SERIOUS = ("serious", "critical")
@@ -57,43 +50,17 @@ def built_pages(site):
                   if not path.relative_to(site).as_posix().startswith("assets/"))
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
-def served(site):
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-def missing(what, how):
-    if os.environ.get("CI"):
-        pytest.fail(f"CI needs {what} for the browser check: {how}")
-    pytest.skip(f"no {what} on this machine ({how}); CI runs this check")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        missing("Chromium", "apt-get install chromium")
+def axe():
+    """axe-core's script, from npm (package.json)."""
     if not AXE.is_file():
-        missing("axe-core", "npm ci")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright", "pip install -e '.[browser]'")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+        if os.environ.get("CI"):
+            pytest.fail("CI needs axe-core for the browser check: npm ci")
+        pytest.skip("no axe-core here (npm ci); CI runs this check")
+    return AXE
 
 
-def check_page(context, url, width):
+def check_page(context, url, width, axe):
     """Everything wrong with one page in one context, one line per problem."""
     problems, page = [], context.new_page()
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
@@ -104,12 +71,11 @@ def check_page(context, url, width):
             and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load", timeout=SETTLE_MS)
     page.wait_for_load_state("networkidle", timeout=SETTLE_MS)  # widgets fetch their data
-    page.evaluate("async () => { await window.MathJax?.startup?.promise; }")  # equations typeset
     state = page.evaluate(INSPECT)
     if state["scrollWidth"] > state["width"]:
         problems.append(f"the page is {state['scrollWidth']} px wide at {width} px: {state['wide']}")
     problems += [f"<img src={src!r}> has no alt text" for src in state["noAlt"]]
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(axe))
     problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
                  for v in page.evaluate(AXE_RUN) if v["impact"] in SERIOUS]
     page.close()
@@ -118,7 +84,7 @@ def check_page(context, url, width):
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
 @pytest.mark.parametrize("theme", THEMES)
-def test_every_page_is_clean_in_the_browser(site, served, browser, theme, width, capsys):
+def test_every_page_is_clean_in_the_browser(site, root, browser, axe, theme, width, capsys):
     pages = built_pages(site)
     assert len(pages) > 10, "found no pages"
     external = []
@@ -134,7 +100,7 @@ def test_every_page_is_clean_in_the_browser(site, served, browser, theme, width,
     context.route("**/*", local_only)
     problems, schemes = [], set()
     for page in pages:
-        found, scheme = check_page(context, served + page, width)
+        found, scheme = check_page(context, root + page, width, axe)
         problems += [f"{page}: {problem}" for problem in found]
         schemes.add(scheme)
     context.close()
@@ -166,7 +132,7 @@ def keys_for(kind, at_end):
     return ["End", "b"]  # a text box: type one more character
 
 
-def test_every_widget_is_operable_with_the_keyboard(site, served, browser, capsys):
+def test_every_widget_is_operable_with_the_keyboard(site, root, browser, capsys):
     """Each control of each widget can take the focus (it is in the tab order)
     and, driven by keys alone, changes what the widget shows."""
     pages = [page for page in built_pages(site) if 'class="mg-widget"' in (site / page).read_text()]
@@ -177,7 +143,7 @@ def test_every_widget_is_operable_with_the_keyboard(site, served, browser, capsy
     problems, operated = [], 0
     for name in pages:
         page = context.new_page()
-        page.goto(served + name, wait_until="load", timeout=SETTLE_MS)
+        page.goto(root + name, wait_until="load", timeout=SETTLE_MS)
         page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
         for widget in page.locator(".mg-widget").all():
             label = f"{name}: widget {widget.get_attribute('data-widget')!r}"
