@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from . import (
+    fast,
     step0_counting,
     step1_gradient_descent,
     step2_autograd,
@@ -26,6 +27,7 @@ STEPS = {
     "step5": step5_adam,
 }
 SHAPED_STEPS = ("step4", "step5")  # the steps whose model shape can be chosen
+FAST_STEPS = {"step5": fast}  # --fast: the same run, bit for bit, by a faster engine
 
 
 def build_parser():
@@ -45,6 +47,9 @@ def build_parser():
                         help=f"seed of the random stream (default {defaults.seed})")
     parser.add_argument("--data", metavar="PATH",
                         help="train on your own names, one per line (default: makemore's names.txt)")
+    parser.add_argument("--fast", action="store_true",
+                        help="step5 only: the same run and output, computed much faster "
+                             "by a hand-written backward pass (microgpt/fast.py)")
     shape = parser.add_argument_group("model shape (Steps 4 and 5 only)")
     model = ModelConfig()
     for name in ("n_embd", "n_head", "n_layer", "block_size"):
@@ -61,11 +66,14 @@ def main(argv=None):
     if shape and args.step not in SHAPED_STEPS:
         parser.error(f"{args.step} has a fixed shape; --{next(iter(shape)).replace('_', '-')} "
                      f"applies to {' and '.join(SHAPED_STEPS)} only")
+    if args.fast and args.step not in FAST_STEPS:
+        parser.error(f"--fast applies to {' and '.join(FAST_STEPS)} only, not {args.step}")
     try:
         config = RunConfig(num_steps=args.num_steps, num_samples=args.num_samples,
                            temperature=args.temperature, seed=args.seed, data=args.data)
         extra = {"model": ModelConfig(**shape)} if args.step in SHAPED_STEPS else {}
-        STEPS[args.step].run(config, log=lambda line: print(line, flush=True), **extra)
+        program = FAST_STEPS[args.step] if args.fast else STEPS[args.step]
+        program.run(config, log=lambda line: print(line, flush=True), **extra)
     except MicrogptError as error:
         print(f"microgpt: error: {error}", file=sys.stderr)
         return 2
