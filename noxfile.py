@@ -5,6 +5,7 @@
     nox -s serve        build and serve the site on http://127.0.0.1:8000
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
+    nox -s bench        Step 5 and the fast engine side by side: same output? how much faster?
 
 The dataset: the package downloads names.txt and caches it. Without internet,
 set MICROGPT_NAMES=/path/to/names.txt; a copy at ../shared/data/names.txt (the
@@ -95,3 +96,11 @@ def reproduce(session):
     """Slow: run every step in full and compare its output with the reference program's."""
     session.install("-e", ".[test]")
     session.run("pytest", "tests/reproduce", "-v", *session.posargs, env=environment())
+
+
+@nox.session(default=False)
+def bench(session):
+    """Step 5 and its fast engine side by side: identical losses, time ratio, peak memory
+    (50 training steps; `nox -s bench -- 200` for more)."""
+    session.install("-e", ".")
+    session.run("python", "-m", "microgpt.bench", *session.posargs, env=environment())
