@@ -121,9 +121,13 @@ class Engine:
     def loss_and_gradient(self, w, tokens):
         """Step 4's name_loss and the gradient its backward() fills in, as
         {matrix name: rows of floats}."""
-        model, inv_n = self.model, self.inv_n
-        n = min(model.block_size, len(tokens) - 1)
-        keys, values = step4_transformer.empty_cache(model.n_layer)
+        return self.backward(w, tokens, *self.name_loss(w, tokens))
+
+    def name_loss(self, w, tokens):
+        """Step 4's name_loss, forward only: the loss, the keys and values of
+        every position, and what each position's backward pass needs."""
+        n = min(self.model.block_size, len(tokens) - 1)
+        keys, values = step4_transformer.empty_cache(self.model.n_layer)
         saved, losses = [], []
         for pos in range(n):
             logits, record = self.forward(w, tokens[pos], pos, keys, values)
@@ -134,8 +138,11 @@ class Engine:
             prob = exps[target] * total**-1
             losses.append(-math.log(prob))
             saved.append((record, exps, total, target, prob))
-        loss = (1 / n) * sum(losses)
+        return (1 / n) * sum(losses), keys, values, saved
 
+    def backward(self, w, tokens, loss, keys, values, saved):
+        """The loss and its gradient, from what name_loss kept."""
+        model, inv_n, n = self.model, self.inv_n, len(saved)
         # Per matrix, one (input, output gradient) pair per position, last first:
         # each weight gets exactly one contribution per position.
         pairs = {name: [] for name in w if name not in ("wte", "wpe")}
