@@ -48,6 +48,7 @@ def rmsnorm(x, inv_n):
     return [xi * scale for xi in x], scale, u
 
 
+# --8<-- [start:rmsnorm_backward]
 def rmsnorm_backward(x, scale, u, dout, inv_n, dx=None):
     """d(loss)/dx for out = x * (mean(x**2) + eps)**-0.5; `dx` is what x has
     already received from the residual branch (autograd adds that first)."""
@@ -56,6 +57,7 @@ def rmsnorm_backward(x, scale, u, dout, inv_n, dx=None):
     if dx is None:
         return [(scale * do + xi * dsq) + xi * dsq for xi, do in zip(x, dout)]
     return [((d + scale * do) + xi * dsq) + xi * dsq for xi, d, do in zip(x, dx, dout)]
+# --8<-- [end:rmsnorm_backward]
 
 
 class Engine:
@@ -162,6 +164,7 @@ class Engine:
         dlog = -1 * (1 / n)  # every -log p(next) enters the mean with weight 1/n
         for pos in reversed(range(n)):
             (emb, scale0, u0, layers, x_out), exps, total, target, prob = saved[pos]
+            # --8<-- [start:loss_backward]
             # softmax + log: the target's exp gets the probability's share first
             dprob = (1 / prob) * dlog
             dtotal = (-1 * total**-2) * (exps[target] * dprob)
@@ -175,16 +178,19 @@ class Engine:
             dx = [sum(map(mul, col, skipped)) + target_row[j] * dlogits[target]
                   for j, col in enumerate(lm_cols)]
             pairs["lm_head"].append((x_out, dlogits))
+            # --8<-- [end:loss_backward]
             for li in reversed(range(model.n_layer)):
                 dx = self._layer_backward(w, li, pos, layers[li], layer_cols[li], dx,
                                           dkeys[li], dvalues[li], keys[li], values[li], pairs)
             demb = rmsnorm_backward(emb, scale0, u0, dx, inv_n)
             for row in (grad["wte"][tokens[pos]], grad["wpe"][pos]):
                 row[:] = [g + d for g, d in zip(row, demb)]
+        # --8<-- [start:weight_gradients]
         for name, ps in pairs.items():
             x_cols = list(zip(*[x for x, _ in ps]))
             dy_cols = list(zip(*[dy for _, dy in ps]))
             grad[name] = [[sum(map(mul, xc, dyc)) for xc in x_cols] for dyc in dy_cols]
+        # --8<-- [end:weight_gradients]
         return loss, {name: grad[name] for name in w}
 
     def _layer_backward(self, w, li, pos, saved, cols, dres2, dkeys, dvalues, keys, values, pairs):
@@ -192,6 +198,7 @@ class Engine:
         x_in, x1, scale1, u1, q, heads, x_attn, res1, x2, scale2, u2, pre, act = saved
         wo_cols, fc1_cols, fc2_cols, qkv_cols = cols
         layer, hd, inv_n = f"layer{li}.", self.model.head_dim, self.inv_n
+        # --8<-- [start:mlp_backward]
         # MLP block: fc2, ReLU, fc1, RMSNorm (the residual gave res1 dres2 first)
         dres2_rev = dres2[::-1]
         dact = [sum(map(mul, col, dres2_rev)) for col in fc2_cols]
@@ -201,11 +208,13 @@ class Engine:
         pairs[layer + "mlp_fc2"].append((act, dres2))
         pairs[layer + "mlp_fc1"].append((x2, dpre))
         dres1 = rmsnorm_backward(res1, scale2, u2, dx2, inv_n, dres2)
+        # --8<-- [end:mlp_backward]
         # attention output projection
         dres1_rev = dres1[::-1]
         dx_attn = [sum(map(mul, col, dres1_rev)) for col in wo_cols]
         pairs[layer + "attn_wo"].append((x_attn, dres1))
         dq = []
+        # --8<-- [start:attention_backward]
         for h, (exps, weights, total) in enumerate(heads):
             lo, hi = h * hd, h * hd + hd
             dout = dx_attn[lo:hi]
@@ -226,6 +235,7 @@ class Engine:
             q_h = q[lo:hi]
             for t, ds in enumerate(dscores):
                 dkeys[t][lo:hi] = [dk + qj * ds for dk, qj in zip(dkeys[t][lo:hi], q_h)]
+        # --8<-- [end:attention_backward]
         dk, dv = dkeys[pos], dvalues[pos]
         for name, d in (("attn_wq", dq), ("attn_wk", dk), ("attn_wv", dv)):
             pairs[layer + name].append((x1, d))

@@ -3,6 +3,8 @@ build time, from the results files and the microgpt package itself.
 
 Pages can use:
 - `step0` ... `step5`: the results files (docs/results/<step>.json) as dicts;
+- `speed`: docs/results/speed.json, what `python -m microgpt.speed` measured;
+- `fast`: microgpt.fast, the fast engine of Step 5;
 - `s0` ... `s5`: the step modules, to compute a number with the real code,
   e.g. `{{ s1.softmax([2, 1, 0]) }}`;
 - `tokenizer`: the names.txt tokenizer (rebuilt from the stored characters);
@@ -21,6 +23,7 @@ import posixpath
 import textwrap
 from pathlib import Path
 
+from microgpt import fast
 from microgpt.cli import STEPS
 from microgpt.data import Tokenizer
 from microgpt.results import load
@@ -45,6 +48,8 @@ def define_env(env):
     for step, module in STEPS.items():  # the package's own list of steps
         env.variables[step] = load(step, RESULTS_DIR)
         env.variables["s" + step.removeprefix("step")] = module
+    env.variables["speed"] = load("speed", RESULTS_DIR)
+    env.variables["fast"] = fast
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
 
