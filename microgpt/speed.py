@@ -135,7 +135,7 @@ def growth():
     """How one name's cost grows with its length and with the width n_embd."""
     by_length = [{"positions": n, **one_name_seconds(ModelConfig(), n)} for n in LENGTHS]
     by_width = [{"n_embd": d, **one_name_seconds(ModelConfig(n_embd=d), 8)} for d in WIDTHS]
-    return {"by_length": by_length, "by_width": by_width, "width_positions": 8}
+    return {"by_length": by_length, "by_width": by_width, "width_positions": 8, "repeats": REPEATS}
 
 
 def measure(bench_steps, log=print):
