@@ -64,8 +64,7 @@ class Engine:
     """The model's shape and the constants every pass uses, spelled as Step 4
     computes them (`/ len(x)` is `* len(x)**-1` in autograd, and so on)."""
 
-    def __init__(self, vocab_size, model=ModelConfig()):
-        self.vocab_size = vocab_size
+    def __init__(self, model=ModelConfig()):
         self.model = model
         self.inv_n = model.n_embd**-1
         self.inv_sqrt_hd = (model.head_dim**0.5) ** -1
@@ -108,7 +107,8 @@ class Engine:
                 biggest = max(logits)
                 exps = [math.exp(v - biggest) for v in logits]
                 total = sum(exps)
-                weights = [e * total**-1 for e in exps]
+                inv_total = total**-1
+                weights = [e * inv_total for e in exps]
                 x_attn += [sum(map(mul, weights, [v[j] for v in values[li]])) for j in range(lo, hi)]
                 heads.append((exps, weights, total))
             res1 = [a + b for a, b in zip(linear(x_attn, w[layer + "attn_wo"]), x_in)]
@@ -322,7 +322,7 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig()):
     def on_step(step, loss):
         log(step_line(step, config.num_steps, loss))
 
-    engine = Engine(tokenizer.vocab_size, model)
+    engine = Engine(model)
     losses, weights = train(weights, engine, docs, tokenizer, config.num_steps, on_step, stop_after)
     samples = []
     if stop_after is None:

@@ -80,7 +80,7 @@ def time_split(config, steps):
     weights = {name: [[p.data for p in row] for row in m] for name, m in state_dict.items()}
     census = graph_census(state_dict, docs, tokenizer, model, steps)
     params, adam = parameters(state_dict), step5_adam.Adam(state_dict)
-    engine, fast_adam = fast.Engine(tokenizer.vocab_size, model), fast.Adam(len(params))
+    engine, fast_adam = fast.Engine(model), fast.Adam(len(params))
     flat = fast.flatten(weights)
     slow = {"forward": 0.0, "backward": 0.0, "update": 0.0}
     quick = dict.fromkeys(slow, 0.0)
@@ -116,7 +116,7 @@ def one_name_seconds(model, positions, vocab_size=27, seed=0):
     tokens = [vocab_size - 1] + [rng.randrange(vocab_size - 1) for _ in range(positions)]
     state_dict = step4_transformer.init_state_dict(random.Random(seed), vocab_size, model)
     weights = {name: [[p.data for p in row] for row in m] for name, m in state_dict.items()}
-    engine = fast.Engine(vocab_size, model)
+    engine = fast.Engine(model)
     slow, quick = [], []
     for _ in range(REPEATS):
         t0 = time.process_time()

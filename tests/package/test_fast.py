@@ -42,7 +42,7 @@ def test_the_gradient_is_autograds_bit_for_bit(docs, name, shape):
     tokens = tokenizer.encode(name)
     weights = fast.init_weights(random.Random(len(name)), tokenizer.vocab_size, model)
     expected_loss, expected = autograd_gradient(weights, tokens, model)
-    loss, grad = fast.Engine(tokenizer.vocab_size, model).loss_and_gradient(weights, tokens)
+    loss, grad = fast.Engine(model).loss_and_gradient(weights, tokens)
     assert loss == expected_loss
     differ = [(m, i, j) for m in expected for i, row in enumerate(expected[m])
               for j, g in enumerate(row) if grad[m][i][j] != g]
@@ -57,7 +57,7 @@ def test_a_small_vocabulary_and_repeated_letters():
     model = ModelConfig(n_embd=8, n_head=2)
     weights = fast.init_weights(random.Random(5), tokenizer.vocab_size, model)
     expected_loss, expected = autograd_gradient(weights, tokens, model)
-    loss, grad = fast.Engine(tokenizer.vocab_size, model).loss_and_gradient(weights, tokens)
+    loss, grad = fast.Engine(model).loss_and_gradient(weights, tokens)
     assert (loss, grad) == (expected_loss, expected)
 
 
