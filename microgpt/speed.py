@@ -56,8 +56,10 @@ class ValueCounter:
 
 
 def graph_census(state_dict, docs, tokenizer, model, steps):
-    """Per training name: Values created, Values in the graph backward() walks,
-    and the memory the graph holds (tracemalloc: blocks and bytes)."""
+    """Per training name: Values created, Values in the graph backward() walks
+    (all, and those created for this name), and the memory the graph holds
+    (tracemalloc: blocks and bytes)."""
+    params = {id(p) for p in parameters(state_dict)}
     rows = []
     for step in range(steps):
         tokens = tokenizer.encode(docs[step % len(docs)])
@@ -66,8 +68,10 @@ def graph_census(state_dict, docs, tokenizer, model, steps):
             loss = step4_transformer.name_loss(state_dict, tokens, model)
         held = tracemalloc.take_snapshot().statistics("filename")
         tracemalloc.stop()
+        graph = topological_order(loss)
         rows.append({"positions": min(model.block_size, len(tokens) - 1),
-                     "created": counter.created, "in_graph": len(topological_order(loss)),
+                     "created": counter.created, "in_graph": len(graph),
+                     "new_in_graph": sum(1 for v in graph if id(v) not in params),
                      "blocks": sum(s.count for s in held), "bytes": sum(s.size for s in held)})
     return rows
 

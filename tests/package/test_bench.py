@@ -51,5 +51,6 @@ def test_graph_census_of_a_small_model():
     rows = speed.graph_census(state_dict, ["ab", "abab"], tokenizer, model, 2)
     assert [row["positions"] for row in rows] == [3, 3]  # "abab" is cut at block_size
     num_params = sum(len(m) * len(m[0]) for m in state_dict.values())
-    for row in rows:  # the graph holds new Values and the parameters, no other
-        assert 0 < row["in_graph"] - num_params < row["created"] and row["bytes"] > 0
+    for row in rows:  # the graph holds new Values and parameters, nothing else
+        assert row["in_graph"] - num_params <= row["new_in_graph"] < row["created"]
+        assert row["new_in_graph"] < row["in_graph"] and row["bytes"] > 0
