@@ -29,24 +29,28 @@ class EnginesDisagree(Exception):
     """The fast engine printed something Step 5 did not: a bug in microgpt/fast.py."""
 
 
+def peak_mib():
+    """This process's peak resident memory so far, in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB here
+
+
 def measure(engine, steps):
-    """Train in this process; the clock starts when training starts (after the
-    names are loaded and the weights drawn: Step 4's run logs "num params"
-    right before its loop)."""
+    """Train in this process. The clock starts when training starts, after the
+    names are loaded and the weights drawn (Step 4's run logs "num params"
+    right before its loop); the memory in use by then is recorded apart."""
     printed, started = [], []
 
     def log(line):
         if line.startswith("num params"):
-            started.append(time.process_time())
+            started.append((time.process_time(), peak_mib()))
         printed.append(line)
 
     module = importlib.import_module(ENGINES[engine])
     module.run(RunConfig(), log=log, stop_after=steps)
-    seconds = time.process_time() - started[0]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    peak_mib = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB here
-    return {"engine": engine, "steps": steps, "seconds": seconds, "peak_mib": peak_mib,
-            "printed": printed}
+    seconds = time.process_time() - started[0][0]
+    return {"engine": engine, "steps": steps, "seconds": seconds, "peak_mib": peak_mib(),
+            "before_training_mib": started[0][1], "printed": printed}
 
 
 def measure_in_child(engine, steps):
@@ -82,8 +86,9 @@ def compare(steps, log=print):
     memory = fast["peak_mib"] / slow["peak_mib"]
     log(f"printed lines identical: yes ({len(slow['printed'])} lines)")
     log(f"fast engine: {speedup:.1f}x faster, peak memory {memory:.2f} of Step 5's")
+    kept = ("seconds", "peak_mib", "before_training_mib")
     return {"machine": where, "steps": steps, "speedup": speedup, "memory_ratio": memory,
-            "runs": {name: {k: run[k] for k in ("seconds", "peak_mib")} for name, run in runs.items()}}
+            "runs": {name: {k: run[k] for k in kept} for name, run in runs.items()}}
 
 
 def main(argv=None):
