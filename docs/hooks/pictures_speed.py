@@ -3,6 +3,8 @@
 
 from plotting import results, style
 
+from microgpt.config import ModelConfig
+
 PHASES = ("forward", "backward", "update")
 ENGINE_NAMES = {"step5": "Step 5 (a Value per number)", "fast": "fast engine (floats, backward by hand)"}
 
@@ -49,10 +51,12 @@ def growth_panel(ax, theme, rows, key, reference, xlabel):
 def growth(fig, theme):
     speed = results("speed")["growth"]
     by_length, by_width = fig.subplots(1, 2, sharey=True)
-    growth_panel(by_length, theme, speed["by_length"], "positions", 8,
-                 "positions in the name (n_embd = 16)")
-    growth_panel(by_width, theme, speed["by_width"], "n_embd", 16,
-                 f"n_embd ({speed['width_positions']} positions)")
+    # the reference points: the default width, and the length used for the widths
+    width, length = ModelConfig().n_embd, speed["width_positions"]
+    growth_panel(by_length, theme, speed["by_length"], "positions", length,
+                 f"positions in the name (n_embd = {width})")
+    growth_panel(by_width, theme, speed["by_width"], "n_embd", width,
+                 f"n_embd ({length} positions)")
     handles, labels = by_length.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=1, frameon=False,
                labelcolor=theme["text"], fontsize=8)
