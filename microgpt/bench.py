@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from .config import RunConfig
 from .errors import MicrogptError
@@ -30,9 +31,16 @@ class EnginesDisagree(Exception):
 
 
 def peak_mib():
-    """This process's peak resident memory so far, in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB here
+    """This process's peak resident memory so far, in MiB. On Linux from
+    /proc (VmHWM): ru_maxrss would carry over the peak of the process that
+    started this one, when that peak was higher."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return next(int(line.split()[1]) for line in status.splitlines()
+                    if line.startswith("VmHWM:")) / 2**10  # kB
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB here
 
 
 def measure(engine, steps):
