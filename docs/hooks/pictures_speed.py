@@ -24,6 +24,7 @@ def phases(fig, theme):
     ax.set_yticks(range(len(PHASES)), PHASES)
     ax.invert_yaxis()
     ax.set_xscale("log")
+    ax.set_xlim(right=ax.get_xlim()[1] * 4)  # room for the labels of the longest bars
     ax.set_xlabel(f"milliseconds per training step (log scale; mean of the first {steps} steps)")
     ax.legend(loc="lower right", frameon=False, labelcolor=theme["text"], fontsize=8)
     ax.grid(axis="x", color=theme["grid"], linewidth=0.5)
