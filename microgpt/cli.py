@@ -6,28 +6,14 @@ Bad input ends with one line on stderr that says what to do, and exit code 2.
 import argparse
 import sys
 
-from . import (
-    fast,
-    step0_counting,
-    step1_gradient_descent,
-    step2_autograd,
-    step3_attention,
-    step4_transformer,
-    step5_adam,
-)
 from .config import ModelConfig, RunConfig
 from .errors import MicrogptError
+from .steps import ALL, MODULES, load_module
 
-STEPS = {
-    "step0": step0_counting,
-    "step1": step1_gradient_descent,
-    "step2": step2_autograd,
-    "step3": step3_attention,
-    "step4": step4_transformer,
-    "step5": step5_adam,
-}
-SHAPED_STEPS = ("step4", "step5")  # the steps whose model shape can be chosen
-FAST_STEPS = {"step5": fast}  # --fast: the same run, bit for bit, by a faster engine
+STEPS = MODULES  # step name -> module, imported when first used (see steps.py)
+SHAPED_STEPS = tuple(step.name for step in ALL if step.shaped)  # whose model shape can be chosen
+# --fast: the same run, bit for bit, by a faster engine (step -> module of this package)
+FAST_STEPS = {"step5": "fast"}
 
 
 def build_parser():
@@ -72,7 +58,7 @@ def main(argv=None):
         config = RunConfig(num_steps=args.num_steps, num_samples=args.num_samples,
                            temperature=args.temperature, seed=args.seed, data=args.data)
         extra = {"model": ModelConfig(**shape)} if args.step in SHAPED_STEPS else {}
-        program = FAST_STEPS[args.step] if args.fast else STEPS[args.step]
+        program = load_module(FAST_STEPS[args.step]) if args.fast else STEPS[args.step]
         program.run(config, log=lambda line: print(line, flush=True), **extra)
     except MicrogptError as error:
         print(f"microgpt: error: {error}", file=sys.stderr)

@@ -5,40 +5,73 @@
 from these files at build time. Each file carries a fingerprint of the source
 code that produced it. ``--check`` fails when a fingerprint is stale, and
 re-runs the first steps of every training to compare them exactly with the
-stored trace.
+stored trace. How long each full run took goes to ``timings.json`` beside
+them: it depends on the machine, so it is kept out of the checked files.
 """
 
 import argparse
 import ast
 import hashlib
 import json
+import os
+import platform
 import sys
 import time
 from pathlib import Path
 
-from .cli import STEPS
 from .config import RunConfig
 from .errors import MicrogptError
+from .steps import MODULES as STEPS
 
 PACKAGE_DIR = Path(__file__).parent
+PACKAGE = PACKAGE_DIR.name
 DEFAULT_DIR = Path("docs/results")
 PREFIX_STEPS = 20  # how many training steps --check re-runs
+TIMINGS_FILE = "timings.json"
+
+
+def package_imports(tree):
+    """The package modules a module's code imports, in every form
+    (`from . import a`, `from .a import b`, `from microgpt.a import b`,
+    `import microgpt.a`), at any depth except the command-line entry point
+    under `if __name__ == "__main__"`, which is not part of a step."""
+    found = set()
+
+    def visit(node):
+        if _is_main_guard(node):
+            return
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 or node.module == PACKAGE or (node.module or "").startswith(PACKAGE + "."):
+                base = (node.module or "").removeprefix(PACKAGE).lstrip(".")
+                if base:
+                    found.add(base.split(".")[0])
+                else:  # `from . import a, b`: the names are modules
+                    found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[1] for alias in node.names
+                         if alias.name.startswith(PACKAGE + "."))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return {name for name in found if (PACKAGE_DIR / f"{name}.py").is_file()}
+
+
+def _is_main_guard(node):
+    test = getattr(node, "test", None)
+    return (isinstance(node, ast.If) and isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name) and test.left.id == "__name__")
 
 
 def source_files(module_name):
-    """The package files a module is built from: itself and what it imports
-    from the package at its top level, followed transitively (the command-line
-    entry point under `if __name__ == "__main__"` is not part of a step)."""
+    """The package files a module is built from: itself and every package
+    module it imports, followed transitively."""
     seen, todo = set(), [module_name]
     while todo:
         name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = ast.parse((PACKAGE_DIR / f"{name}.py").read_text())
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-                todo.append(node.module.split(".")[0])
+        if name not in seen:
+            seen.add(name)
+            todo.extend(package_imports(ast.parse((PACKAGE_DIR / f"{name}.py").read_text())))
     return sorted(PACKAGE_DIR / f"{name}.py" for name in seen)
 
 
@@ -55,27 +88,53 @@ def results_path(step, results_dir=DEFAULT_DIR):
     return Path(results_dir) / f"{step}.json"
 
 
-def write(step, results_dir=DEFAULT_DIR, log=print):
-    log(f"== {step}: full run")
-    code = fingerprint(step)  # of the code that is about to run, not of later edits
-    started = time.perf_counter()
-    results = STEPS[step].run(RunConfig(), log=log)
-    results = {"step": step, "fingerprint": code, "config": vars(RunConfig()),
-               "run_seconds": round(time.perf_counter() - started, 1), **results}
-    path = results_path(step, results_dir)
+def timings_path(results_dir=DEFAULT_DIR):
+    return Path(results_dir) / TIMINGS_FILE
+
+
+def write_json(path, data):
+    """Pretty-printed, keys in the order the code made them, and never
+    half-written: the text goes to a temporary file that replaces `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_suffix(".json.part")
-    part.write_text(json.dumps(results, separators=(",", ":")) + "\n")
-    part.replace(path)  # never leave a half-written results file behind
-    log(f"== {step}: wrote {path}")
+    part.write_text(json.dumps(data, indent=1) + "\n")
+    part.replace(path)
 
 
-def load(step, results_dir=DEFAULT_DIR):
-    path = results_path(step, results_dir)
+def read_json(path):
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
         raise MicrogptError(f"{path} is missing: run `nox -s results` to generate it") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise MicrogptError(f"{path} is not valid JSON: run `nox -s results` to rewrite it") from None
+
+
+def write(step, results_dir=DEFAULT_DIR, log=print):
+    """Run `step` in full and store what it measured. Its time (CPU seconds,
+    which other work on the machine barely changes) goes to a file of its own,
+    so that a re-run of unchanged code rewrites the results file byte for byte."""
+    log(f"== {step}: full run")
+    code = fingerprint(step)  # of the code that is about to run, not of later edits
+    started = time.process_time()
+    results = STEPS[step].run(RunConfig(), log=log)
+    seconds = round(time.process_time() - started, 1)
+    path = results_path(step, results_dir)
+    write_json(path, {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results})
+    timings = read_json(timings_path(results_dir)) if timings_path(results_dir).exists() else {}
+    timings[step] = seconds
+    timings["measured_on"] = f"Python {platform.python_version()}, {os.cpu_count()} cores"
+    write_json(timings_path(results_dir), dict(sorted(timings.items())))
+    log(f"== {step}: wrote {path} ({seconds} s)")
+
+
+def load(step, results_dir=DEFAULT_DIR):
+    return read_json(results_path(step, results_dir))
+
+
+def load_timings(results_dir=DEFAULT_DIR):
+    """CPU seconds of each step's last full run (machine-dependent, not checked)."""
+    return read_json(timings_path(results_dir))
 
 
 def check(step, results_dir=DEFAULT_DIR, log=print):

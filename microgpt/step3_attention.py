@@ -22,13 +22,13 @@ def init_state_dict(rng, vocab_size, n_embd=N_EMBD, block_size=BLOCK_SIZE):
     return {
         "wte": matrix(rng, vocab_size, n_embd),  # token embeddings
         "wpe": matrix(rng, block_size, n_embd),  # position embeddings: new
-        "lm_head": matrix(rng, vocab_size, n_embd),  # final vector -> logits: new
         "attn_wq": matrix(rng, n_embd, n_embd),  # query: what am I looking for?
         "attn_wk": matrix(rng, n_embd, n_embd),  # key: what do I contain?
         "attn_wv": matrix(rng, n_embd, n_embd),  # value: what do I pass on?
         "attn_wo": matrix(rng, n_embd, n_embd),  # attention output projection
         "mlp_fc1": matrix(rng, 4 * n_embd, n_embd),
         "mlp_fc2": matrix(rng, n_embd, 4 * n_embd),  # now back to n_embd, not to logits
+        "lm_head": matrix(rng, vocab_size, n_embd),  # final vector -> logits: new, filled last
     }
 # --8<-- [end:parameters]
 

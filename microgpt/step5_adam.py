@@ -11,8 +11,15 @@ BETA1 = 0.85  # how much of the running mean of the gradient is kept each step
 BETA2 = 0.99  # the same for the running mean of the squared gradient
 EPS = 1e-8  # keeps the division safe when a gradient has been ~0 so far
 
-# Parameters whose moments are recorded for the pictures: (matrix, row, column).
-WATCHED = (("wte", 0, 0), ("lm_head", 26, 0), ("layer0.attn_wq", 0, 0))
+
+def watched_parameters(state_dict):
+    """The parameters whose moments are recorded for the pictures, as
+    (matrix, row, column): the first token's embedding, the output row of the
+    last token (BOS, whatever the size of the vocabulary) and the first query
+    weight; matrices the model does not have are skipped."""
+    first_rows = {"wte": 0, "lm_head": -1, "layer0.attn_wq": 0}  # -1: the last row
+    return tuple((name, row % len(state_dict[name]), 0)
+                 for name, row in first_rows.items() if name in state_dict)
 
 
 # --8<-- [start:adam]
@@ -28,9 +35,8 @@ class Adam:
         self.m = [0.0] * n  # first moment: running mean of the gradient
         self.v = [0.0] * n  # second moment: running mean of the squared gradient
         # --8<-- [end:adam]
-        watched = [where for where in WATCHED if where[0] in state_dict]
         self.watch = {flat_index(state_dict, *where): {"where": list(where), "grad": [], "m": [], "v": []}
-                      for where in watched}
+                      for where in watched_parameters(state_dict)}
         self.recorded = {"moments": list(self.watch.values())}
 
     # --8<-- [start:update]
@@ -56,6 +62,8 @@ def flat_index(state_dict, matrix, row, column):
     before = 0
     for name, m in state_dict.items():
         if name == matrix:
+            if not (0 <= row < len(m) and 0 <= column < len(m[0])):
+                raise IndexError(f"{matrix}[{row}][{column}] is outside its {len(m)} x {len(m[0])} shape")
             return before + row * len(m[0]) + column
         before += len(m) * len(m[0])
     raise KeyError(matrix)

@@ -3,15 +3,22 @@ build time, from the results files and the microgpt package itself.
 
 Pages can use:
 - `step0` ... `step5`: the results files (docs/results/<step>.json) as dicts;
-- `speed`: docs/results/speed.json, what `python -m microgpt.speed` measured;
-- `fast`: microgpt.fast, the fast engine of Step 5;
+- `timings`: seconds of each step's last full run (docs/results/timings.json);
+- `speed`: docs/results/speed.json, what `python -m microgpt.speed` measured
+  for the chapter "Why is it so slow?";
 - `s0` ... `s5`: the step modules, to compute a number with the real code,
   e.g. `{{ s1.softmax([2, 1, 0]) }}`;
+- `steps`: the package's list of steps (microgpt.steps.ALL: number, name,
+  title, heading such as "Step 3: Attention");
 - `tokenizer`: the names.txt tokenizer (rebuilt from the stored characters);
+- `analysis`: microgpt.analysis, every derived number (means of losses,
+  crossovers, attention of the trained models, ...), e.g.
+  `{{ analysis.mean_last(step1.losses) | f4 }}`; pages only format them;
 - filters `commas` (32,033), `f4` (3.2958), `f6`, `sci` (1.2e-09);
-- `picture(name, alt)`: a drawing from docs/hooks/pictures_*.py, in both themes;
-- `code_lines(obj)`: how many lines of code (no blanks, comments, docstrings)
-  a function or class of the package has;
+- `picture(name, alt)`: a drawing from docs/hooks/pictures_*.py, in both themes
+  (only the reader's theme is downloaded);
+- `code_lines(obj, ...)`: how many lines of code (no blanks, comments,
+  docstrings) functions or classes of the package have together;
 - `source_diff(old, new)`: a diff fence between two package files.
 """
 
@@ -23,10 +30,9 @@ import posixpath
 import textwrap
 from pathlib import Path
 
-from microgpt import fast
-from microgpt.cli import STEPS
+from microgpt import analysis, steps
 from microgpt.data import Tokenizer
-from microgpt.results import load
+from microgpt.results import load, load_timings
 
 RESULTS_DIR = "docs/results"
 ROOT = Path(__file__).parents[2]
@@ -34,8 +40,12 @@ PICTURE_THEMES = ("light", "dark")
 SNIPPET_MARKER = "# --8<-- ["
 
 
-def code_lines(obj):
-    """Lines of a function or class that hold code: no blank lines, comments or docstrings."""
+def code_lines(*objects):
+    """Lines of functions or classes that hold code: no blank lines, comments or docstrings."""
+    return sum(_code_lines(obj) for obj in objects)
+
+
+def _code_lines(obj):
     source = textwrap.dedent(inspect.getsource(obj))
     docstrings = {node.body[0].lineno for node in ast.walk(ast.parse(source))
                   if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(node)}
@@ -45,13 +55,15 @@ def code_lines(obj):
 
 
 def define_env(env):
-    for step, module in STEPS.items():  # the package's own list of steps
-        env.variables[step] = load(step, RESULTS_DIR)
-        env.variables["s" + step.removeprefix("step")] = module
-    env.variables["speed"] = load("speed", RESULTS_DIR)
-    env.variables["fast"] = fast
+    env.variables["steps"] = steps.ALL
+    for step in steps.ALL:  # the package's own list of steps
+        env.variables[step.name] = load(step.name, RESULTS_DIR)
+        env.variables[f"s{step.number}"] = step.module
+    env.variables["timings"] = load_timings(RESULTS_DIR)  # seconds per full run, machine-dependent
+    env.variables["speed"] = load("speed", RESULTS_DIR)  # machine-dependent too
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
+    env.variables["analysis"] = analysis
 
     env.filters["commas"] = lambda n: f"{n:,}"
     env.filters["f4"] = lambda x: f"{x:.4f}"
@@ -62,12 +74,12 @@ def define_env(env):
     @env.macro
     def picture(name, alt):
         """The light and the dark drawing of a picture; Material shows the one
-        that matches the reader's theme."""
+        that matches the reader's theme. Both load lazily: a browser never
+        fetches a lazy image that is not displayed, so only one is downloaded."""
         here = posixpath.dirname(env.page.file.src_uri)
-        return "".join(
-            f"![{alt}]({posixpath.relpath(f'pictures/{name}-{theme}.svg', here)}#only-{theme})"
-            for theme in PICTURE_THEMES
-        )
+        sources = {theme: posixpath.relpath(f"pictures/{name}-{theme}.svg", here) for theme in PICTURE_THEMES}
+        return "".join(f"![{alt}]({source}#only-{theme}){{ loading=lazy }}"
+                       for theme, source in sources.items())
 
     @env.macro
     def source_diff(old, new):

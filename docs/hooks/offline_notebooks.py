@@ -1,6 +1,7 @@
 """Keep notebook pages offline: nbconvert's template adds a MathJax 2 loader
 with an empty URL and a Mermaid loader that imports from a CDN. Our notebooks
-use neither (the site serves its own MathJax), so both are removed."""
+use neither (the site's maths is MathML, rendered at build time), so both are
+removed."""
 
 import re
 

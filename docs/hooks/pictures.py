@@ -4,9 +4,16 @@ Every picture is drawn twice, for the light and the dark theme, as SVG with
 live text, and added to the build as a generated file: nothing is committed,
 so nothing can go stale. Pages show them with the `picture` macro. The
 drawings themselves live in pictures_stepN.py, one module per step.
+
+Both copies of a picture load lazily, and browsers never fetch a lazy image
+that is hidden: so that the hidden one is the other theme's from the start,
+each page sets the reader's colour scheme as soon as <body> opens (Material
+does it only later on a first visit, when the light copies may already be
+on their way).
 """
 
 import io
+import re
 
 import matplotlib
 
@@ -42,3 +49,18 @@ def on_files(files, config):
             files.append(File.generated(config, f"pictures/{name}-{theme_name}.svg",
                                         content=svg(draw, size, theme)))
     return files
+
+
+BODY = re.compile(r"<body[^>]*>")
+
+
+def on_post_page(output, page, config):
+    """On a first visit (no saved palette), apply the scheme of the palette
+    whose media query matches, before any picture is laid out."""
+    schemes = {entry["media"]: entry["scheme"] for entry in config["theme"]["palette"] if "media" in entry}
+    dark = schemes.get("(prefers-color-scheme: dark)")
+    if not dark:
+        return output
+    script = ('<script>if(!__md_get("__palette")&&matchMedia("(prefers-color-scheme: dark)").matches)'
+              f'document.body.setAttribute("data-md-color-scheme","{dark}")</script>')
+    return BODY.sub(lambda body: body.group(0) + script, output, count=1)

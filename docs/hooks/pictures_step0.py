@@ -1,6 +1,6 @@
 """Pictures of Step 0: the count table, next-token distributions, the loss."""
 
-from plotting import loss_axes, results, running_mean, style, token_labels
+from plotting import loss_axes, loss_curve, results, step_colour, style, token_labels
 
 from microgpt.step0_counting import bigram
 
@@ -38,7 +38,7 @@ def step0_loss(fig, theme):
     res = results("step0")
     ax = fig.subplots()
     ax.plot(res["losses"], color=theme["faint"], linewidth=0.6, label="loss of each name")
-    ax.plot(running_mean(res["losses"]), color=theme["lines"][0], linewidth=2,
+    ax.plot(*loss_curve(res["losses"]), color=step_colour(theme, 0), linewidth=2,
             label="mean of the last 50")
     loss_axes(ax, theme, res)
     ax.legend(frameon=False, labelcolor=theme["text"])

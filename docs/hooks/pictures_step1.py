@@ -1,6 +1,6 @@
 """Pictures of Step 1: initial weights, the gradient check, the loss."""
 
-from plotting import loss_axes, results, running_mean, style
+from plotting import loss_axes, loss_curve, results, step_colour, style
 
 
 def init_weights(fig, theme):
@@ -34,9 +34,8 @@ def gradient_check(fig, theme):
 def step1_loss(fig, theme):
     res0, res1 = results("step0"), results("step1")
     ax = fig.subplots()
-    for res, label, color in [(res0, "Step 0: counting", theme["lines"][1]),
-                              (res1, "Step 1: MLP + SGD", theme["lines"][0])]:
-        ax.plot(running_mean(res["losses"]), color=color, linewidth=2, label=label)
+    for step, res, label in [(0, res0, "Step 0: counting"), (1, res1, "Step 1: MLP + SGD")]:
+        ax.plot(*loss_curve(res["losses"]), color=step_colour(theme, step), linewidth=2, label=label)
     loss_axes(ax, theme, res0)
     ax.set_title("Loss, mean of the last 50 names")
     ax.legend(frameon=False, labelcolor=theme["text"])

@@ -1,7 +1,7 @@
 """Pictures of Step 2: the pipeline, a computation graph, Step 1 vs Step 2."""
 
 from diagrams import arrow, box, pipeline
-from plotting import loss_axes, results, running_mean, style
+from plotting import loss_axes, loss_curve, results, step_colour, style
 
 from microgpt.step2_autograd import Value, topological_order
 
@@ -52,9 +52,9 @@ def computation_graph(fig, theme):
 def step2_loss(fig, theme):
     res0, res1, res2 = results("step0"), results("step1"), results("step2")
     ax = fig.subplots()
-    ax.plot(running_mean(res1["losses"]), color=theme["lines"][1], linewidth=5, alpha=0.6,
+    ax.plot(*loss_curve(res1["losses"]), color=step_colour(theme, 1), linewidth=5, alpha=0.6,
             label="Step 1: hand-written gradient")
-    ax.plot(running_mean(res2["losses"]), color=theme["lines"][0], linewidth=1.5,
+    ax.plot(*loss_curve(res2["losses"]), color=step_colour(theme, 2), linewidth=1.5,
             linestyle="--", label="Step 2: autograd")
     loss_axes(ax, theme, res0)
     gap = max(abs(a - b) for a, b in zip(res1["losses"], res2["losses"]))

@@ -2,7 +2,7 @@
 
 from diagrams import pipeline
 from matplotlib.patches import Rectangle
-from plotting import loss_axes, results, running_mean, style, token_labels
+from plotting import loss_axes, loss_curve, results, step_colour, style, token_labels
 
 from microgpt.data import Tokenizer
 from microgpt.step2_autograd import Value
@@ -98,9 +98,9 @@ def kv_cache(fig, theme):
 def step3_loss(fig, theme):
     res0, res2, res3 = results("step0"), results("step2"), results("step3")
     ax = fig.subplots()
-    for res, label, color in [(res2, "Step 2: MLP on one token", theme["lines"][1]),
-                              (res3, "Step 3: attention over the name so far", theme["lines"][0])]:
-        ax.plot(running_mean(res["losses"]), color=color, linewidth=2, label=label)
+    for step, res, label in [(2, res2, "Step 2: MLP on one token"),
+                             (3, res3, "Step 3: attention over the name so far")]:
+        ax.plot(*loss_curve(res["losses"]), color=step_colour(theme, step), linewidth=2, label=label)
     loss_axes(ax, theme, res0)
     ax.set_title("Loss, mean of the last 50 names")
     ax.legend(frameon=False, labelcolor=theme["text"])

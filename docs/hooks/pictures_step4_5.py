@@ -4,17 +4,17 @@ what beta does to a noisy signal, and the loss curves of every step."""
 import random
 
 from diagrams import pipeline
-from plotting import loss_axes, results, running_mean, style
+from plotting import every_nth, loss_axes, loss_curve, results, step_colour, style
 
 from microgpt.config import ModelConfig
 from microgpt.data import Tokenizer
 from microgpt.step2_autograd import Value
 from microgpt.step4_transformer import empty_cache, gpt
 from microgpt.step5_adam import BETA1, BETA2
+from microgpt.steps import ALL as STEPS
 
 HEADS_NAME = "isabella"
-STEP_NAMES = {"step0": "0 counting", "step1": "1 MLP, SGD", "step2": "2 autograd",
-              "step3": "3 attention", "step4": "4 transformer", "step5": "5 Adam"}
+MOMENT_POINTS = 300
 
 
 def head_attention(step, name):
@@ -66,10 +66,10 @@ def heads(fig, theme):
 
 def all_losses(fig, theme, steps):
     ax = fig.subplots()
-    for color, step in zip(theme["steps"], steps):
-        ax.plot(running_mean(results(step)["losses"]), color=color, linewidth=1.6,
-                linestyle="--" if step == "step2" else "-",  # Step 2 lies on top of Step 1
-                label=f"Step {STEP_NAMES[step]}")
+    for step in steps:
+        ax.plot(*loss_curve(results(step.name)["losses"]), color=step_colour(theme, step.number),
+                linewidth=1.6, linestyle="--" if step.number == 2 else "-",  # Step 2 lies on Step 1
+                label=step.heading)
     loss_axes(ax, theme, results("step0"))
     ax.set_title("Loss, mean of the last 50 names")
     ax.legend(frameon=False, labelcolor=theme["text"], ncols=3, loc="upper center",
@@ -82,10 +82,13 @@ def moments(fig, theme):
     axes = fig.subplots(len(watched), 1, sharex=True)
     for ax, record in zip(axes, watched):
         matrix, row, column = record["where"]
-        ax.plot(record["grad"], color=theme["faint"], linewidth=0.6, label="gradient")
-        ax.plot(record["m"], color=theme["lines"][0], linewidth=1.6, label="m (first moment)")
-        ax.plot([v**0.5 for v in record["v"]], color=theme["lines"][1], linewidth=1.6,
-                label="√v (second moment)")
+        # MOMENT_POINTS per curve: as much as a plot this wide can show
+        ax.plot(*every_nth(record["grad"], MOMENT_POINTS), color=theme["faint"], linewidth=0.6,
+                label="gradient")
+        ax.plot(*every_nth(record["m"], MOMENT_POINTS), color=theme["lines"][0], linewidth=1.6,
+                label="m (first moment)")
+        ax.plot(*every_nth([v**0.5 for v in record["v"]], MOMENT_POINTS), color=theme["lines"][1],
+                linewidth=1.6, label="√v (second moment)")
         ax.set_title(f"{matrix}[{row}][{column}]", fontsize=9)
         ax.grid(color=theme["grid"], linewidth=0.5)
         style(ax, theme)
@@ -123,9 +126,9 @@ def beta_multiples(fig, theme):
 PICTURES = {
     "step-4/pipeline": (step4_pipeline, (12, 2.7)),
     "step-4/heads": (heads, (12, 3.8)),
-    "step-4/loss-curves": (lambda fig, theme: all_losses(fig, theme, list(STEP_NAMES)[:5]), (8, 4.2)),
+    "step-4/loss-curves": (lambda fig, theme: all_losses(fig, theme, STEPS[:5]), (8, 4.2)),
     "step-5/pipeline": (step5_pipeline, (9, 3.2)),
     "step-5/moments": (moments, (9, 6)),
     "step-5/beta": (beta_multiples, (10, 3)),
-    "step-5/loss-curves": (lambda fig, theme: all_losses(fig, theme, list(STEP_NAMES)), (8, 4.2)),
+    "step-5/loss-curves": (lambda fig, theme: all_losses(fig, theme, STEPS), (8, 4.2)),
 }

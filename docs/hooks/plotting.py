@@ -2,18 +2,39 @@
 
 import math
 
+from microgpt.analysis import running_mean
 from microgpt.results import load
 
 RESULTS_DIR = "docs/results"
+LOSS_CURVE_POINTS = 200  # points per loss curve, in pictures and widgets
+# One colour per step, by step number: every picture and widget takes a
+# step's colour from here (the widgets through the generated steps.css).
+STEP_COLOURS = {
+    "light": ["#ef6c00", "#5e35b1", "#00897b", "#c62828", "#6d4c41", "#1e88e5"],
+    "dark": ["#ef6c00", "#b39ddb", "#00897b", "#c62828", "#bcaaa4", "#1e88e5"],
+}
 THEMES = {
     "light": {"text": "#24292f", "grid": "#d0d7de", "cmap": "Purples",
               "lines": ["#5e35b1", "#ef6c00", "#00897b", "#c62828"], "faint": "#b39ddb",
-              # one colour per step, the same as the loss-curve widget's (extra.css)
-              "steps": ["#ef6c00", "#5e35b1", "#00897b", "#c62828", "#6d4c41", "#1e88e5"]},
+              "steps": STEP_COLOURS["light"]},
     "dark": {"text": "#e6edf3", "grid": "#3d444d", "cmap": "magma",
              "lines": ["#b39ddb", "#ffb74d", "#4db6ac", "#ef9a9a"], "faint": "#5e4b8b",
-             "steps": ["#ef6c00", "#b39ddb", "#00897b", "#c62828", "#bcaaa4", "#1e88e5"]},
+             "steps": STEP_COLOURS["dark"]},
 }
+
+
+def step_colour(theme, step):
+    """The colour of a step ("step3" or 3) in a theme."""
+    return theme["steps"][int(str(step).removeprefix("step"))]
+
+
+def steps_css():
+    """CSS classes mg-step-N (stroke and text colour of step N) for the widgets."""
+    rules = []
+    for theme, scope in (("light", ""), ("dark", '[data-md-color-scheme="slate"] ')):
+        rules += [f"{scope}.mg-step-{n} {{ stroke: {colour}; color: {colour}; }}"
+                  for n, colour in enumerate(STEP_COLOURS[theme])]
+    return "/* Generated from STEP_COLOURS in docs/hooks/plotting.py */\n" + "\n".join(rules) + "\n"
 
 
 def results(step):
@@ -24,13 +45,19 @@ def token_labels(res):
     return res["uchars"] + ["BOS"]
 
 
-def running_mean(values, window=50):
-    """The mean of the last `window` values at every step (fewer at the start)."""
-    out = []
-    for i in range(len(values)):
-        recent = values[max(0, i - window + 1): i + 1]
-        out.append(sum(recent) / len(recent))
-    return out
+def every_nth(values, points):
+    """About `points` evenly spaced values, the last one included, and their indices."""
+    stride = max(1, len(values) // points)
+    indices = list(range(0, len(values), stride))
+    if indices[-1] != len(values) - 1:
+        indices.append(len(values) - 1)
+    return indices, [values[i] for i in indices]
+
+
+def loss_curve(losses, points=LOSS_CURVE_POINTS):
+    """The running mean of the losses at about `points` steps: (steps, means).
+    A curve drawn a few hundred pixels wide shows no more than that."""
+    return every_nth(running_mean(losses), points)
 
 
 def style(ax, theme):

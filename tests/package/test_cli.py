@@ -11,6 +11,7 @@ def run_cli(*args):
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.needs_names
 def test_a_short_run_prints_the_reference_layout():
     done = run_cli("step0", "--steps", "3", "--samples", "2")
     assert done.returncode == 0, done.stderr
@@ -60,6 +61,7 @@ def test_own_data_trains(tmp_path):
     assert "num docs: 4\nvocab size: 13\n" in done.stdout
 
 
+@pytest.mark.needs_names
 def test_each_step_module_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "microgpt.step0_counting", "--steps", "2",
                            "--samples", "0"], capture_output=True, text=True, timeout=60)

@@ -1,3 +1,4 @@
+import ast
 import json
 import shutil
 
@@ -13,6 +14,44 @@ def test_fingerprint_covers_the_modules_a_step_imports():
                      "program.py"}
 
 
+def test_fingerprint_follows_every_form_of_package_import():
+    tree = ast.parse(
+        "from . import step4_transformer, config\n"
+        "from .data import Tokenizer\n"
+        "from microgpt.program import start\n"
+        "from microgpt import errors\n"
+        "import microgpt.step2_autograd\n"
+        "import json\n"
+        "def later():\n"
+        "    from .step1_gradient_descent import linear\n"
+        "if __name__ == '__main__':\n"
+        "    from .cli import main\n"
+    )
+    assert results.package_imports(tree) == {
+        "step4_transformer", "config", "data", "program", "errors", "step2_autograd",
+        "step1_gradient_descent"}
+
+
+def test_step5_fingerprint_covers_the_steps_it_builds_on():
+    names = {p.name for p in results.source_files("step5_adam")}
+    assert {"step4_transformer.py", "step3_attention.py", "step2_autograd.py",
+            "step1_gradient_descent.py"} <= names
+    assert "cli.py" not in names  # the command-line entry point is not part of a step
+
+
+def test_changing_a_step4_function_invalidates_step5_results(tmp_path, monkeypatch):
+    package = tmp_path / "microgpt"
+    shutil.copytree(results.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    step4 = package / "step4_transformer.py"
+    step4.write_text(step4.read_text().replace("if token_id == tokenizer.BOS:",
+                                               "if token_id == tokenizer.BOS or pos > 8:"))
+    before = results.fingerprint("step5")
+    monkeypatch.setattr(results, "PACKAGE_DIR", package)
+    assert results.fingerprint("step5") != before
+    with pytest.raises(MicrogptError, match="made by older code"):
+        results.check("step5")
+
+
 @pytest.fixture
 def stored(tmp_path):
     shutil.copy(results.results_path("step0"), tmp_path / "step0.json")
@@ -25,6 +64,7 @@ def edit(path, change):
     path.write_text(json.dumps(data))
 
 
+@pytest.mark.needs_names
 def test_check_accepts_the_committed_file(stored):
     lines = []
     results.check("step0", stored, log=lines.append)
@@ -37,6 +77,7 @@ def test_check_rejects_a_stale_fingerprint(stored):
         results.check("step0", stored)
 
 
+@pytest.mark.needs_names
 def test_check_rejects_a_trace_that_the_code_does_not_reproduce(stored):
     edit(stored / "step0.json", lambda d: d["losses"].__setitem__(3, d["losses"][3] + 1e-12))
     with pytest.raises(MicrogptError, match="losses of a re-run differ"):
@@ -46,3 +87,19 @@ def test_check_rejects_a_trace_that_the_code_does_not_reproduce(stored):
 def test_missing_results_say_how_to_make_them(tmp_path):
     with pytest.raises(MicrogptError, match="nox -s results"):
         results.load("step1", tmp_path)
+
+
+def test_results_files_are_pretty_printed_and_rewritten_byte_for_byte(tmp_path):
+    results.write("step0", tmp_path, log=lambda line: None)
+    first = (tmp_path / "step0.json").read_bytes()
+    results.write("step0", tmp_path, log=lambda line: None)
+    assert (tmp_path / "step0.json").read_bytes() == first
+    assert first.startswith(b'{\n "step": "step0",\n "fingerprint": ')
+    assert b"seconds" not in first
+    assert set(results.load_timings(tmp_path)) == {"step0", "measured_on"}
+
+
+def test_a_corrupt_results_file_says_how_to_rewrite_it(tmp_path):
+    (tmp_path / "step0.json").write_text('{"step": "step0", "losses": [1.0,')
+    with pytest.raises(MicrogptError, match="not valid JSON: run `nox -s results`"):
+        results.load("step0", tmp_path)

@@ -1,6 +1,8 @@
 import math
 import random
 
+import pytest
+
 from microgpt import step0_counting as s0
 from microgpt.config import RunConfig
 from microgpt.data import Tokenizer
@@ -40,6 +42,7 @@ def test_samples_are_names_of_known_letters(docs):
     assert all(len(name) <= 16 and set(name) <= set(tok.uchars) for name in names)
 
 
+@pytest.mark.needs_names
 def test_stop_after_gives_a_prefix_of_the_full_run():
     full = s0.run(RunConfig(num_steps=30), log=lambda line: None)
     prefix = s0.run(RunConfig(num_steps=30), log=lambda line: None, stop_after=10)

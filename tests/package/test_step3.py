@@ -4,6 +4,7 @@ import random
 import pytest
 
 from microgpt import step3_attention as s3
+from microgpt.config import RunConfig
 from microgpt.data import Tokenizer
 from microgpt.step2_autograd import parameters, softmax
 
@@ -15,8 +16,9 @@ def model():
 
 def test_parameter_count_and_shapes(model):
     shapes = {k: (len(m), len(m[0])) for k, m in model.items()}
-    assert list(shapes) == ["wte", "wpe", "lm_head", "attn_wq", "attn_wk", "attn_wv", "attn_wo",
-                            "mlp_fc1", "mlp_fc2"]
+    # the reference train3.py's order: lm_head is filled last (Step 4 moves it to third)
+    assert list(shapes) == ["wte", "wpe", "attn_wq", "attn_wk", "attn_wv", "attn_wo",
+                            "mlp_fc1", "mlp_fc2", "lm_head"]
     assert shapes["wpe"] == (16, 16) and shapes["mlp_fc2"] == (16, 64)
     assert len(parameters(model)) == 27 * 16 * 2 + 16 * 16 * 5 + 64 * 16 * 2 == 4192
 
@@ -61,3 +63,10 @@ def test_long_names_are_cut_to_the_block_size(model, docs):
 def test_probabilities_of_the_next_token_sum_to_one(model):
     probs = softmax(s3.gpt(model, 26, 0, [], []))
     assert len(probs) == 27 and math.isclose(sum(p.data for p in probs), 1.0)
+
+
+def test_the_first_loss_is_the_reference_programs():
+    """train3.py prints `loss 3.3816` at step 1 with seed 42 (REFERENCE.md)."""
+    lines = []
+    s3.run(RunConfig(num_samples=0), log=lines.append, stop_after=1)
+    assert lines[-1] == "step    1 / 1000 | loss 3.3816"

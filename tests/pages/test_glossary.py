@@ -1,8 +1,12 @@
 """The glossary: terms in alphabetical order, each with a link, every link to a
-page that exists and that the navigation lists. Plain Python, no build needed."""
+page that exists and that the navigation lists, and each term's "Introduced
+in" link to the first section that defines it (writes it in bold). Plain
+Python, no build needed."""
 
 import re
 from pathlib import Path, PurePosixPath
+
+from .nav import section_pages
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 GLOSSARY = DOCS / "glossary.md"
@@ -10,6 +14,7 @@ MKDOCS_YML = DOCS.parent / "mkdocs.yml"
 
 TERM = re.compile(r"^## (?P<term>.+?)\s*$")
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+INTRODUCED = re.compile(r"Introduced\s+in\s+\[[^\]]*\]\((?P<target>[^)#\s]+)")
 
 
 def slug(heading):
@@ -68,6 +73,25 @@ def check_glossary(text, docs_dir, nav_text, page="glossary.md"):
     return problems
 
 
+def late_introductions(text, pages_in_order):
+    """Terms whose "Introduced in" link points past the first section page that
+    writes the term in bold (its definition). `pages_in_order` maps each section
+    page, in nav order, to its Markdown."""
+    problems, order = [], list(pages_in_order)
+    for term, lines in terms(text):
+        name = term.strip("`")
+        match = INTRODUCED.search("\n".join(lines))
+        if not match:
+            problems.append(f"{name}: no 'Introduced in [N.M ...](page)' link")
+            continue
+        target = PurePosixPath(*_normalise(PurePosixPath(match["target"]))).as_posix()
+        bold = re.compile(r"\*\*`?" + re.escape(name) + r"`?s?\*\*", re.I)
+        first = next((page for page in order if bold.search(pages_in_order[page])), None)
+        if first and (target not in order or order.index(first) < order.index(target)):
+            problems.append(f"{name}: introduced in {target}, but {first} defines it first")
+    return problems
+
+
 def _normalise(path):
     parts = []
     for part in path.parts:
@@ -82,6 +106,23 @@ def _normalise(path):
 def test_the_glossary_is_sorted_and_every_term_links_to_a_page_in_the_nav():
     problems = check_glossary(GLOSSARY.read_text(), DOCS, MKDOCS_YML.read_text())
     assert not problems, "glossary problems:\n" + "\n".join(problems)
+
+
+def test_each_term_links_to_the_first_section_that_defines_it():
+    pages = {page: (DOCS / page).read_text() for page in section_pages(MKDOCS_YML.read_text()).values()}
+    problems = late_introductions(GLOSSARY.read_text(), pages)
+    assert not problems, "glossary links past a term's first appearance:\n" + "\n".join(problems)
+
+
+def test_the_first_appearance_check_catches_a_late_link():
+    pages = {"step-0/01-a.md": "Here **tokens** appear.", "step-0/02-b.md": "A **token** again; **BOS**."}
+    glossary = ("## BOS\n\nIntroduced in [0.2 B](step-0/02-b.md).\n\n"
+                "## Token\n\nIntroduced in [0.2 B](step-0/02-b.md).\n\n"
+                "## Vocabulary\n\nSee [0.1](step-0/01-a.md).\n")
+    assert late_introductions(glossary, pages) == [
+        "Token: introduced in step-0/02-b.md, but step-0/01-a.md defines it first",
+        "Vocabulary: no 'Introduced in [N.M ...](page)' link",
+    ]
 
 
 def test_the_check_catches_broken_links_disorder_and_missing_links(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from microgpt.cli import FAST_STEPS, STEPS
 
 REFERENCE = Path(__file__).parent / "reference"
+pytestmark = pytest.mark.needs_names
 
 
 @pytest.mark.parametrize("step", sorted(STEPS))

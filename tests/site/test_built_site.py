@@ -60,10 +60,14 @@ def test_no_template_or_include_syntax_survives(pages):
     assert not leftovers, leftovers
 
 
-def test_maths_is_marked_for_the_self_served_mathjax(pages, site):
-    assert (site / "assets/mathjax/tex-chtml.js").is_file()
-    assert (site / "assets/mathjax/output/chtml/fonts/woff-v2").is_dir()
-    assert any('class="arithmatex"' in html for html in pages.values())
+def test_maths_is_mathml_and_no_page_loads_a_maths_library(pages):
+    with_maths = {name: html for name, html in pages.items() if 'class="arithmatex"' in html}
+    assert with_maths, "no page has maths"
+    for name, html in with_maths.items():
+        assert "<math" in html, name
+        assert not re.search(r'class="arithmatex">\s*\\[(\[]', html), f"{name}: TeX left unconverted"
+    scripts = {src for html in pages.values() for src in re.findall(r'<script[^>]+src="([^"]+)"', html)}
+    assert not [src for src in scripts if "mathjax" in src.lower()]
 
 
 def test_every_picture_comes_in_both_themes(pages, site):

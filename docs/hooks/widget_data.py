@@ -1,0 +1,81 @@
+"""The data of every interactive widget, computed at build time with the package.
+
+Each widget (docs/assets/javascripts/widgets.js) downloads one small JSON file,
+`widgets/NAME.json`, holding only the numbers it draws, already computed here:
+the browser draws them and handles input, it does not redo the analysis.
+Where a widget computes from what the reader types (the tokens of a typed
+name, the softmax of typed logits) or sets (the secant of 1.6), its JavaScript
+stays, and tests/site checks what it shows against the package. The step
+colours go to `widgets/steps.css`, from the same list as the pictures'
+(plotting.STEP_COLOURS).
+"""
+
+import json
+
+from mkdocs.structure.files import File
+from pictures_step4_5 import moving_average, noisy_signal
+from plotting import loss_curve, results, steps_css, token_labels
+
+from microgpt.analysis import WINDOW, mean_last, running_mean
+from microgpt.step0_counting import bigram
+from microgpt.step1_gradient_descent import softmax
+from microgpt.step5_adam import BETA1, BETA2
+from microgpt.steps import ALL as STEPS
+
+SHOWN_DIGITS = 3  # probabilities and losses are printed with 3 decimals
+TEMPERATURES = [round(0.1 + 0.05 * i, 2) for i in range(39)]  # 0.10, 0.15, ..., 2.00
+BETAS = sorted({0.0, 0.3, 0.5, 0.7, 0.8, BETA1, 0.9, 0.95, 0.98, BETA2, 0.995, 0.999})
+
+
+def rounded(values, digits=SHOWN_DIGITS):
+    return [round(v, digits) for v in values]
+
+
+def next_token():
+    res = results("step0")
+    rows = range(len(res["counts"]))
+    return {"labels": token_labels(res),
+            "pairs": [sum(res["counts"][i]) for i in rows],
+            "probs": [rounded(bigram(res["counts"], i)) for i in rows]}
+
+
+def temperature():
+    logits = results("step1")["bos_logits"]
+    return {"labels": token_labels(results("step0")),  # Step 1 uses Step 0's tokenizer
+            "temperatures": TEMPERATURES,
+            "probs": [rounded(softmax([v / t for v in logits])) for t in TEMPERATURES]}
+
+
+def beta():
+    signal = noisy_signal()
+    return {"signal": rounded(signal), "betas": BETAS, "default": BETA1,
+            "means": [rounded(moving_average(signal, b)) for b in BETAS]}
+
+
+def loss_curves():
+    curves = {}
+    for step in STEPS:
+        losses = results(step.name)["losses"]
+        smooth = running_mean(losses)
+        shown_steps, shown = loss_curve(losses)  # the points the pictures draw, too
+        curves[step.name] = {"number": step.number, "steps": shown_steps, "mean": rounded(shown),
+                             "lowest": round(min(smooth), SHOWN_DIGITS),
+                             "highest": round(max(smooth), SHOWN_DIGITS),
+                             "last": round(mean_last(losses), SHOWN_DIGITS)}
+    return {"window": WINDOW, "num_steps": len(results("step0")["losses"]), "curves": curves}
+
+
+def tokenizer():
+    return {"uchars": "".join(results("step0")["uchars"])}
+
+
+WIDGET_DATA = {"tokenizer": tokenizer, "next-token": next_token, "temperature": temperature,
+               "beta": beta, "loss-curves": loss_curves}
+
+
+def on_files(files, config):
+    for name, make in WIDGET_DATA.items():
+        files.append(File.generated(config, f"widgets/{name}.json",
+                                    content=json.dumps(make(), separators=(",", ":"))))
+    files.append(File.generated(config, "widgets/steps.css", content=steps_css()))
+    return files

@@ -1,0 +1,478 @@
+"""Derived numbers: what the site computes from the results files.
+
+The pages, the pictures and the widgets all show numbers derived from what a
+step measured (its losses, samples, counts or trained weights): the mean of
+the last 50 losses, the point where one loss curve drops below another, the
+attention weights of the trained model on a name. They are computed here,
+once, with the step modules' own code, so each can be unit-tested; a page
+only formats them, e.g. ``{{ analysis.mean_last(step1.losses) | f4 }}``.
+
+Sums use Python's ``sum`` in list order, as the pages did before, so every
+number comes out bit for bit the same.
+"""
+
+from collections import Counter
+from typing import NamedTuple
+
+from . import step0_counting, step3_attention, step4_transformer
+from .config import MAX_SAMPLE_LENGTH, ModelConfig
+from .data import Tokenizer
+from .step1_gradient_descent import logged_every_200
+from .step2_autograd import Value
+
+WINDOW = 50  # the site compares losses as means over this many names
+# The decay rates Kingma and Ba's Adam paper suggests (and most libraries use
+# by default), for comparison with Step 5's BETA1 and BETA2.
+PAPER_BETA1, PAPER_BETA2 = 0.9, 0.999
+
+
+# Losses ---------------------------------------------------------------------
+
+def mean(values):
+    """The arithmetic mean of a non-empty list."""
+    if not values:
+        raise ValueError("the mean of an empty list is undefined")
+    return sum(values) / len(values)
+
+
+def mean_first(losses, n=WINDOW):
+    """Mean of the first `n` losses."""
+    return mean(losses[:n])
+
+
+def mean_last(losses, n=WINDOW):
+    """Mean of the last `n` losses."""
+    return mean(losses[-n:])
+
+
+def spread_last(losses, n=WINDOW):
+    """Sample standard deviation of the last `n` losses: how far the loss of
+    one name typically lies from their mean."""
+    window = losses[-n:]
+    centre = mean(window)
+    squares = 0.0
+    for loss in window:
+        squares = squares + (loss - centre) ** 2
+    return (squares / (len(window) - 1)) ** 0.5
+
+
+def running_mean(losses, window=WINDOW):
+    """Entry i is the mean of the losses of names i-window+1 .. i (fewer at
+    the start): the curve the loss pictures draw."""
+    return [mean(losses[max(0, i - window + 1):i + 1]) for i in range(len(losses))]
+
+
+def below_from(lower, upper, window=WINDOW):
+    """The name number (counted from 1) from which the running mean of `lower`
+    stays strictly below that of `upper` to the end; None if it ends at or
+    above it."""
+    a, b = running_mean(lower, window), running_mean(upper, window)
+    last_not_below = max((i for i in range(len(a)) if a[i] >= b[i]), default=-1)
+    if last_not_below == len(a) - 1:
+        return None
+    return last_not_below + 2  # the index after it, counted from 1
+
+
+def first_reach(losses, target, window=WINDOW):
+    """The first name number (counted from 1) at which the running mean of
+    `losses` is at or below `target`; None if it never gets there."""
+    for i, value in enumerate(running_mean(losses, window)):
+        if value <= target:
+            return i + 1
+    return None
+
+
+def lower_count(a, b, steps=None):
+    """On how many steps (all, or the given indices) loss `a` is below loss `b`."""
+    return sum(1 for i in _indices(a, b, steps) if a[i] < b[i])
+
+
+def exact_count(a, b, steps=None):
+    """On how many steps the two losses are exactly equal."""
+    return sum(1 for i in _indices(a, b, steps) if a[i] == b[i])
+
+
+def agree_count(a, b, digits=4, steps=None):
+    """On how many steps the two losses print the same with `digits` decimals."""
+    return sum(1 for i in _indices(a, b, steps) if f"{a[i]:.{digits}f}" == f"{b[i]:.{digits}f}")
+
+
+def largest_gap(a, b):
+    """The largest difference between the losses of the same step."""
+    return max(abs(x - y) for x, y in zip(a, b, strict=True))
+
+
+def about_half(count, total, tolerance=0.05):
+    """Whether `count` is within `tolerance` × total of total / 2, as a coin
+    toss would land."""
+    return abs(count - total / 2) < total * tolerance
+
+
+def logged_steps(num_steps, logged=logged_every_200):
+    """The steps (counted from 0) whose loss a program prints."""
+    return [step for step in range(num_steps) if logged(step)]
+
+
+def _indices(a, b, steps):
+    if len(a) != len(b):
+        raise ValueError(f"the two loss lists differ in length: {len(a)} and {len(b)}")
+    return range(len(a)) if steps is None else steps
+
+
+def memory_length(beta):
+    """Roughly how many steps a running mean with decay `beta` remembers: 1 / (1 - beta)."""
+    if not 0 <= beta < 1:
+        raise ValueError(f"a decay rate must be in [0, 1), got {beta}")
+    return 1 / (1 - beta)
+
+
+# Generated names -------------------------------------------------------------
+
+def name_lengths(names):
+    """The number of letters of each name."""
+    return [len(name) for name in names]
+
+
+def mean_length(names):
+    """Average number of letters of the names."""
+    return mean(name_lengths(names))
+
+
+def distinct_count(names):
+    """How many different names there are."""
+    return len(set(names))
+
+
+def most_common(names):
+    """The name that comes out most often and how often; on a tie, the one
+    that comes first in the list."""
+    name, count = Counter(names).most_common(1)[0]
+    return name, count
+
+
+def same_places(names, others):
+    """How many positions hold the same name in both lists."""
+    return sum(1 for a, b in zip(names, others, strict=True) if a == b)
+
+
+def cut_off_count(names, max_len=MAX_SAMPLE_LENGTH):
+    """How many names reached the sampling cap of `max_len` tokens."""
+    return sum(1 for name in names if len(name) == max_len)
+
+
+# Step 0: the count table ----------------------------------------------------
+
+def token_labels(tokenizer):
+    """A label per token id: the letters, then "BOS"."""
+    return tokenizer.uchars + ["BOS"]
+
+
+def position_labels(name):
+    """What sits at each position when a name is fed in: BOS, then its letters."""
+    return ["BOS"] + list(name)
+
+
+def total_pairs(counts):
+    """How many pairs the table has counted."""
+    return sum(sum(row) for row in counts)
+
+
+def zero_cells(counts):
+    """How many cells of the table are still zero."""
+    return sum(row.count(0) for row in counts)
+
+
+def column_total(counts, token_id):
+    """How often `token_id` was counted as the next token."""
+    return sum(row[token_id] for row in counts)
+
+
+def largest_pair(counts, tokenizer):
+    """(current label, next label, count) of the largest cell; on a tie, the
+    first in row order."""
+    cells = [count for row in counts for count in row]
+    row, column = divmod(cells.index(max(cells)), len(counts))
+    labels = token_labels(tokenizer)
+    return labels[row], labels[column], counts[row][column]
+
+
+def most_likely_next(counts, tokenizer, token_id):
+    """(label, probability) of the most likely token after `token_id` in the
+    smoothed table; on a tie, the lowest id."""
+    probs = step0_counting.bigram(counts, token_id)
+    best = probs.index(max(probs))
+    return token_labels(tokenizer)[best], probs[best]
+
+
+class Pair(NamedTuple):
+    current: str
+    next: str
+    probability: float
+    loss: float
+
+
+class NextToken(NamedTuple):
+    label: str
+    count: int
+    probability: float  # smoothed, as bigram() gives it
+
+
+class Row(NamedTuple):
+    """One row of the count table, worked out as bigram() does."""
+    label: str  # the current token
+    cells: list  # a NextToken per possible next token, most frequent first (id order on ties)
+    total: int  # the real counts of the row
+    denominator: int  # total plus one pretend count per cell
+    probability_sum: float
+
+
+def count_row(counts, tokenizer, token_id):
+    """The row of `token_id`: its counts, their total and the smoothed probabilities."""
+    labels, row = token_labels(tokenizer), counts[token_id]
+    probs = step0_counting.bigram(counts, token_id)
+    cells = sorted((NextToken(labels[j], row[j], probs[j]) for j in range(len(row))),
+                   key=lambda cell: -cell.count)
+    return Row(labels[token_id], cells, sum(row), sum(row) + len(row), sum(probs))
+
+
+def pair_table(counts, tokenizer, name):
+    """One row per pair of a name: its labels, the table's probability of the
+    next token, and that pair's loss."""
+    tokens = tokenizer.encode(name)
+    labels = token_labels(tokenizer)
+    losses = step0_counting.pair_losses(counts, tokens)
+    return [Pair(labels[cur], labels[nxt], step0_counting.bigram(counts, cur)[nxt], loss)
+            for cur, nxt, loss in zip(tokens, tokens[1:], losses)]
+
+
+def greedy_name(counts, tokenizer, max_len=MAX_SAMPLE_LENGTH):
+    """The name the count table writes when it always takes its most likely
+    next token (the lowest id on a tie) instead of drawing one."""
+    token_id, name = tokenizer.BOS, []
+    for _ in range(max_len):
+        probs = step0_counting.bigram(counts, token_id)
+        token_id = probs.index(max(probs))
+        if token_id == tokenizer.BOS:
+            break
+        name.append(token_id)
+    return tokenizer.decode(name)
+
+
+# Shapes and parameter counts -------------------------------------------------
+
+def parameter_count(shapes, *names):
+    """How many numbers the named matrices hold (all of them if none is named)."""
+    if not names:
+        names = tuple(shapes)
+    return sum(shapes[name][0] * shapes[name][1] for name in names)
+
+
+def layer_parameter_count(shapes, layer=0):
+    """How many numbers one layer of a Step 4/5 model holds."""
+    return parameter_count(shapes, *[name for name in shapes if name.startswith(f"layer{layer}.")])
+
+
+def new_matrices(shapes, old_shapes):
+    """The names of the matrices that `old_shapes` did not have, in order."""
+    return [name for name in shapes if name not in old_shapes]
+
+
+def head_dim(model):
+    """How many numbers each head sees, for a results file's `model` dict."""
+    return model["n_embd"] // model["n_head"]
+
+
+def head_starts(model):
+    """Where each head's slice of q, k and v begins."""
+    return [head * head_dim(model) for head in range(model["n_head"])]
+
+
+def largest_abs(values):
+    """The largest absolute value in a list."""
+    return max(abs(value) for value in values)
+
+
+def zero_count(values):
+    """How many of the values are exactly zero."""
+    return sum(1 for value in values if value == 0)
+
+
+def power_of_ten_below(ratio):
+    """The largest power of ten that is at most `ratio` (for ratio >= 1)."""
+    if ratio < 1:
+        raise ValueError(f"expected a ratio of at least 1, got {ratio}")
+    power = 1
+    while power * 10 <= ratio:
+        power *= 10
+    return power
+
+
+def absent_current_tokens(tokenizer, name):
+    """How many token ids never occur as the current token of a pair of `name`."""
+    return tokenizer.vocab_size - len(set(tokenizer.encode(name)[:-1]))
+
+
+# Step 2: the worked graph ------------------------------------------------------
+
+class Graph(NamedTuple):
+    a: Value
+    b: Value
+    c: Value
+    d: Value
+    L: Value
+
+
+def example_graph(a=2.0, b=3.0):
+    """The graph of Step 2's pages, L = log(a*b + a), after L.backward()."""
+    a, b = Value(a), Value(b)
+    c = a * b
+    d = c + a
+    loss = d.log()
+    loss.backward()
+    return Graph(a, b, c, d, loss)
+
+
+# Steps 3-5: the trained model and its attention ---------------------------------
+
+def trained_state(results):
+    """The trained weights of a results file as a state dict of Values, the
+    form the step's `gpt` takes."""
+    try:
+        weights = results["weights"]
+    except KeyError:
+        raise ValueError(f"the results of {results.get('step', 'this step')} hold no trained "
+                         "weights (only Steps 3-5 store them)") from None
+    return {name: [[Value(w) for w in row] for row in matrix] for name, matrix in weights.items()}
+
+
+def attention(results, name, state=None):
+    """The trained model's attention weights while it reads `name`: one entry
+    per position (BOS, then each letter), each a list of rows, one per layer
+    and head in that order, over the positions so far. Pass `state` (from
+    trained_state) to reuse a rebuilt model."""
+    state = state or trained_state(results)
+    tokens = Tokenizer(results["uchars"]).encode(name)
+    rows = []
+    if "model" in results:  # Steps 4 and 5: layers and heads
+        model = results["model"]
+        keys, values = step4_transformer.empty_cache(model["n_layer"])
+        for pos in range(len(tokens) - 1):
+            collected = []
+            step4_transformer.gpt(state, tokens[pos], pos, keys, values, model["n_head"], collected)
+            rows.append(collected)
+    else:  # Step 3: one head
+        keys, values = [], []
+        for pos in range(len(tokens) - 1):
+            collected = []
+            step3_attention.gpt(state, tokens[pos], pos, keys, values, collected)
+            rows.append(collected)
+    return rows
+
+
+class Peak(NamedTuple):
+    """The largest weight of one attention row."""
+    name: str
+    position: int  # the position whose row it is
+    head: int
+    target: int  # the position it looks at
+    weight: float
+    share: float  # weight divided by the even share 1 / (position + 1)
+
+
+def peak(name, position, head, row):
+    weight = max(row)
+    return Peak(name, position, head, row.index(weight), weight, weight * len(row))
+
+
+def head_peaks(results, name, position=-1):
+    """The peak of every head's row at one position (default: the last)."""
+    rows = attention(results, name)
+    position = position % len(rows)
+    return [peak(name, position, head, row) for head, row in enumerate(rows[position])]
+
+
+def sharpest(results, names):
+    """Of every row with more than one position, over the given names, the
+    peak furthest above its even share (the first on a tie)."""
+    best, state = None, trained_state(results)
+    for name in names:
+        for position, heads in enumerate(attention(results, name, state)):
+            for head, row in enumerate(heads):
+                if len(row) > 1 and (best is None or peak(name, position, head, row).share > best.share):
+                    best = peak(name, position, head, row)
+    return best
+
+
+def focused_count(peaks, factor=2):
+    """How many of the peaks give their position more than `factor` times the even share."""
+    return sum(1 for p in peaks if p.share > factor)
+
+
+def strongest(peaks):
+    """The peak with the largest weight (the first on a tie)."""
+    return max(peaks, key=lambda p: p.weight)
+
+
+# Speed (docs/results/speed.json) ----------------------------------------------
+
+PHASES = ("forward", "backward", "update")
+
+
+def speed_figures(speed, num_steps=1000):
+    """What the chapter "Why is it so slow?" says about microgpt.speed's
+    measurements (times in ms, memory in MiB)."""
+    census, split, steps = speed["census"], speed["split"], speed["split_steps"]
+    created = [row["created"] for row in census]
+    in_graph = [row["in_graph"] for row in census]
+    positions = [row["positions"] for row in census]
+    new_nodes = sum(row["new_in_graph"] for row in census)
+    slow_total = sum(split["step5"][phase] for phase in PHASES)
+    phases = [{"phase": phase, "step5_ms": 1000 * split["step5"][phase] / steps,
+               "share": split["step5"][phase] / slow_total,
+               "fast_ms": 1000 * split["fast"][phase] / steps} for phase in PHASES]
+
+    growth = speed["growth"]
+    by_length, by_width = growth["by_length"], growth["by_width"]
+
+    def worst_fit(rows, key, reference):
+        """Largest relative distance of Step 5's time from time ∝ graph nodes,
+        the line through the reference point."""
+        ref = next(row for row in rows if row[key] == reference)
+        return max(abs(row["step5"] / (row["nodes"] * ref["step5"] / ref["nodes"]) - 1) for row in rows)
+
+    default_width = ModelConfig().n_embd
+    width_from = next(row for row in by_width if row["n_embd"] == default_width)
+    first, last = by_length[0], by_length[-1]
+    per_node_first, per_node_last = first["step5"] / first["nodes"], last["step5"] / last["nodes"]
+
+    bench = speed["bench"]
+    slow, quick = bench["runs"]["step5"], bench["runs"]["fast"]
+    return {
+        "names": len(census),
+        "created_min": min(created), "created_max": max(created), "created_mean": mean(created),
+        "in_graph_min": min(in_graph), "in_graph_max": max(in_graph),
+        "positions_min": min(positions), "positions_max": max(positions),
+        "blocks_per_node": sum(row["blocks"] for row in census) / new_nodes,
+        "bytes_per_node": sum(row["bytes"] for row in census) / new_nodes,
+        "largest_graph_mib": max(row["bytes"] for row in census) / 2**20,
+        "phases": phases,
+        "step5_graph_share": (split["step5"]["forward"] + split["step5"]["backward"]) / slow_total,
+        "step5_update_share": split["step5"]["update"] / slow_total,
+        "fast_update_ms": phases[2]["fast_ms"],
+        "fast_step_ms": sum(row["fast_ms"] for row in phases),
+        "fit_worst": max(worst_fit(by_length, "positions", growth["width_positions"]),
+                         worst_fit(by_width, "n_embd", default_width)),
+        "per_node_first_us": 1e6 * per_node_first, "per_node_last_us": 1e6 * per_node_last,
+        "per_node_grows": per_node_last > 1.1 * per_node_first,
+        "length_nodes_ratio": last["nodes"] / first["nodes"],
+        "length_time_ratio": last["step5"] / first["step5"],
+        "width_from": width_from["n_embd"], "width_to": by_width[-1]["n_embd"],
+        "width_nodes_ratio": by_width[-1]["nodes"] / width_from["nodes"],
+        "width_time_ratio": by_width[-1]["step5"] / width_from["step5"],
+        "step5_ms": 1000 * slow["seconds"] / bench["steps"],
+        "fast_ms": 1000 * quick["seconds"] / bench["steps"],
+        "fast_full_seconds": quick["seconds"] / bench["steps"] * num_steps,
+        "step5_full_minutes": slow["seconds"] / bench["steps"] * num_steps / 60,
+        "step5_added_mib": slow["peak_mib"] - slow["before_training_mib"],
+        "fast_added_mib": quick["peak_mib"] - quick["before_training_mib"],
+    }

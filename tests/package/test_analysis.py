@@ -1,0 +1,213 @@
+"""The derived numbers of the site (microgpt.analysis): small cases worked out
+by hand, and the stored results checked against a second, plainer
+computation. No dataset and no training needed."""
+
+import math
+
+import pytest
+
+from microgpt import analysis, step0_counting
+from microgpt.data import Tokenizer
+from microgpt.results import load
+
+RESULTS_DIR = "docs/results"
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {step: load(step, RESULTS_DIR) for step in ("step0", "step3", "step4", "step5")}
+
+
+@pytest.fixture(scope="module")
+def tokenizer(results):
+    return Tokenizer(results["step0"]["uchars"])
+
+
+def test_means_of_first_and_last_losses():
+    losses = [4.0, 2.0, 3.0, 1.0]
+    assert analysis.mean(losses) == 2.5
+    assert analysis.mean_first(losses, 2) == 3.0
+    assert analysis.mean_last(losses, 2) == 2.0
+    assert analysis.mean_last(losses, 10) == 2.5  # fewer than n: all of them
+    with pytest.raises(ValueError, match="empty"):
+        analysis.mean([])
+
+
+def test_spread_is_the_sample_standard_deviation():
+    assert analysis.spread_last([9.0, 1.0, 2.0, 4.0], 3) == pytest.approx(math.sqrt(7 / 3))
+
+
+def test_running_mean_uses_fewer_names_at_the_start():
+    assert analysis.running_mean([1.0, 3.0, 5.0, 7.0], window=2) == [1.0, 2.0, 4.0, 6.0]
+
+
+def test_below_from_names_the_first_name_of_the_final_lead():
+    upper = [5.0, 5.0, 5.0, 5.0, 5.0]
+    lower = [6.0, 4.0, 6.0, 4.0, 4.0]  # running means (window 1): below at names 2, 4, 5
+    assert analysis.below_from(lower, upper, window=1) == 4
+    assert analysis.below_from(upper, upper, window=1) is None  # never strictly below
+    assert analysis.below_from([1.0] * 5, upper, window=1) == 1
+
+
+def test_first_reach():
+    assert analysis.first_reach([5.0, 3.0, 1.0], 2.0, window=2) == 3  # means 5, 4, 2
+    assert analysis.first_reach([5.0, 3.0, 1.0], 0.5, window=2) is None
+
+
+def test_counts_over_two_loss_lists():
+    a, b = [1.0, 2.00001, 3.0, 4.0], [1.0, 2.0, 2.5, 5.0]
+    assert analysis.lower_count(a, b) == 1
+    assert analysis.exact_count(a, b) == 1
+    assert analysis.agree_count(a, b) == 2
+    assert analysis.agree_count(a, b, steps=[2, 3]) == 0
+    assert analysis.largest_gap(a, b) == 1.0
+    with pytest.raises(ValueError, match="differ in length"):
+        analysis.lower_count(a, b[:2])
+
+
+def test_about_half():
+    assert analysis.about_half(520, 1000)
+    assert not analysis.about_half(560, 1000)
+
+
+def test_logged_steps_are_the_printed_lines():
+    assert analysis.logged_steps(1000) == [0, 1, 2, 3, 4, 200, 400, 600, 800]
+    assert analysis.logged_steps(1000, logged=lambda step: step == 7) == [7]
+
+
+def test_memory_length_of_a_running_mean():
+    assert analysis.memory_length(0.0) == 1.0
+    assert analysis.memory_length(0.75) == 4.0
+    assert round(analysis.memory_length(analysis.PAPER_BETA2)) == 1000
+    with pytest.raises(ValueError, match="decay rate"):
+        analysis.memory_length(1.0)
+
+
+def test_names():
+    names = ["ana", "bo", "ana", "cy", "bo", "eve"]
+    assert analysis.name_lengths(names) == [3, 2, 3, 2, 2, 3]
+    assert analysis.mean_length(names) == 15 / 6
+    assert analysis.distinct_count(names) == 4
+    assert analysis.most_common(names) == ("ana", 2)  # tie with "bo": the first wins
+    assert analysis.same_places(names, ["ana", "xx", "ana", "cy", "yy", "zz"]) == 3
+    assert analysis.cut_off_count(["a" * 16, "b" * 15, "c" * 16], 16) == 2
+    with pytest.raises(ValueError):
+        analysis.same_places(names, names[:2])
+
+
+def test_labels(tokenizer):
+    labels = analysis.token_labels(tokenizer)
+    assert labels[tokenizer.BOS] == "BOS" and labels[0] == "a"
+    assert analysis.position_labels("ava") == ["BOS", "a", "v", "a"]
+
+
+def test_count_table_summaries_on_a_tiny_table():
+    tokenizer = Tokenizer(["ab"])  # a = 0, b = 1, BOS = 2
+    counts = step0_counting.new_count_table(tokenizer.vocab_size)
+    for name in ("ab", "a", "ab"):
+        step0_counting.add_pairs(counts, tokenizer.encode(name))
+    # BOS->a 3 times, a->b 2, b->BOS 2, a->BOS 1
+    assert analysis.total_pairs(counts) == 8
+    assert analysis.zero_cells(counts) == 5
+    assert analysis.column_total(counts, tokenizer.BOS) == 3
+    assert analysis.largest_pair(counts, tokenizer) == ("BOS", "a", 3)
+    assert analysis.most_likely_next(counts, tokenizer, 0) == ("b", 3 / 6)
+    assert analysis.greedy_name(counts, tokenizer) == "ab"
+    row = analysis.count_row(counts, tokenizer, 0)  # after a: b twice, BOS once, a never
+    assert (row.label, row.total, row.denominator) == ("a", 3, 6)
+    assert [(c.label, c.count, c.probability) for c in row.cells] == [
+        ("b", 2, 3 / 6), ("BOS", 1, 2 / 6), ("a", 0, 1 / 6)]
+    assert row.probability_sum == pytest.approx(1.0)
+    rows = analysis.pair_table(counts, tokenizer, "ab")
+    assert [(r.current, r.next) for r in rows] == [("BOS", "a"), ("a", "b"), ("b", "BOS")]
+    assert rows[1].probability == 3 / 6 and rows[1].loss == -math.log(3 / 6)
+
+
+def test_greedy_name_stops_at_the_cap():
+    tokenizer = Tokenizer(["ab"])
+    counts = step0_counting.new_count_table(tokenizer.vocab_size)
+    for _ in range(3):
+        step0_counting.add_pairs(counts, tokenizer.encode("aaaa"))  # a -> a dominates
+    assert analysis.greedy_name(counts, tokenizer, max_len=5) == "aaaaa"
+
+
+def test_greedy_name_of_the_stored_table_follows_the_largest_probability(results, tokenizer):
+    counts = results["step0"]["counts"]
+    tokens = tokenizer.encode(analysis.greedy_name(counts, tokenizer))
+    for current, chosen in zip(tokens, tokens[1:]):
+        assert counts[current][chosen] == max(counts[current])
+
+
+def test_shapes():
+    shapes = {"wte": [27, 16], "layer0.attn_wq": [16, 16], "layer0.mlp_fc1": [64, 16], "lm_head": [27, 16]}
+    assert analysis.parameter_count(shapes) == 27 * 16 * 2 + 256 + 1024
+    assert analysis.parameter_count(shapes, "wte", "lm_head") == 27 * 16 * 2
+    assert analysis.layer_parameter_count(shapes) == 256 + 1024
+    assert analysis.new_matrices(shapes, {"wte": [27, 16]}) == ["layer0.attn_wq", "layer0.mlp_fc1", "lm_head"]
+    model = {"n_embd": 16, "n_head": 4}
+    assert analysis.head_dim(model) == 4
+    assert analysis.head_starts(model) == [0, 4, 8, 12]
+
+
+def test_small_numeric_helpers(tokenizer):
+    assert analysis.largest_abs([0.5, -2.0, 1.0]) == 2.0
+    assert analysis.zero_count([0.0, 1.0, 0, -0.0]) == 3
+    assert analysis.power_of_ten_below(1) == 1
+    assert analysis.power_of_ten_below(99999.9) == 10000
+    assert analysis.power_of_ten_below(100000) == 100000
+    with pytest.raises(ValueError):
+        analysis.power_of_ten_below(0.5)
+    # "ava": BOS, a and v are current tokens; every other id is not
+    assert analysis.absent_current_tokens(tokenizer, "ava") == tokenizer.vocab_size - 3
+
+
+def test_example_graph_gradients_match_calculus():
+    g = analysis.example_graph(2.0, 3.0)
+    assert g.L.data == pytest.approx(math.log(8.0))
+    assert g.a.grad == pytest.approx((3.0 + 1) / 8.0)
+    assert g.b.grad == pytest.approx(2.0 / 8.0)
+    assert g.d.grad == pytest.approx(1 / 8.0)
+
+
+def test_trained_state_rebuilds_every_stored_weight(results):
+    stored = results["step3"]["weights"]
+    state = analysis.trained_state(results["step3"])
+    assert list(state) == list(stored)
+    assert all(value.data == w for name in stored for row_v, row_w in zip(state[name], stored[name])
+               for value, w in zip(row_v, row_w))
+    with pytest.raises(ValueError, match="no trained weights"):
+        analysis.trained_state(results["step0"])
+
+
+@pytest.mark.parametrize("step", ["step3", "step4", "step5"])
+def test_attention_rows_are_distributions_over_the_positions_so_far(results, step):
+    rows = analysis.attention(results[step], "emma")
+    model = results[step].get("model", {"n_head": 1, "n_layer": 1})  # Step 3: one head
+    heads = model["n_head"] * model["n_layer"]
+    assert len(rows) == len("emma") + 1
+    for position, per_head in enumerate(rows):
+        assert len(per_head) == heads
+        for row in per_head:
+            assert len(row) == position + 1
+            assert sum(row) == pytest.approx(1.0)
+
+
+def test_peaks(results):
+    peaks = analysis.head_peaks(results["step5"], "isabella")
+    rows = analysis.attention(results["step5"], "isabella")[-1]
+    assert [p.head for p in peaks] == list(range(len(rows)))
+    for p, row in zip(peaks, rows):
+        assert p.position == len("isabella") and row[p.target] == max(row) == p.weight
+        assert p.share == pytest.approx(p.weight * (len("isabella") + 1))
+    best = analysis.strongest(peaks)
+    assert best.weight == max(p.weight for p in peaks)
+    assert analysis.focused_count(peaks, 2) == sum(1 for p in peaks if p.share > 2)
+
+
+def test_sharpest_is_the_largest_share_over_every_row(results):
+    names = ["emma", "olivia"]
+    best = analysis.sharpest(results["step3"], names)
+    shares = [max(row) * len(row) for name in names
+              for heads in analysis.attention(results["step3"], name) for row in heads if len(row) > 1]
+    assert best.share == max(shares)
+    assert best.name in names and best.position >= 1

@@ -1,0 +1,89 @@
+"""Headless Chromium for the site checks: Debian's browser driven by
+Playwright for Python, and a local server for the built site.
+
+Nothing here downloads a browser: Playwright drives the system's Chromium
+(`executable_path`), and every request to a host other than 127.0.0.1 is
+blocked, so a page that reaches out to the internet shows up as a failed load.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGE_TIMEOUT_MS = 120_000  # generous: CI machines may be busy
+
+
+@contextmanager
+def serve(site):
+    """Serve `site` on 127.0.0.1 from a separate process (a server thread in
+    this process would compete with Playwright for the interpreter and slow
+    every page down); yields the root URL."""
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(site)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the local server did not start on port {port}")
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@contextmanager
+def chromium():
+    """A headless Chromium (Debian's), or a clear error when there is none."""
+    if CHROMIUM is None:
+        raise RuntimeError("no Chromium on this machine: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def local_only(route):
+    """Let requests to 127.0.0.1 through; abort every other one."""
+    if urlsplit(route.request.url).hostname == "127.0.0.1":
+        route.continue_()
+    else:
+        route.abort("blockedbyclient")
+
+
+@contextmanager
+def open_page(browser, url, **context_options):
+    """A fresh context (cold cache) with only local requests allowed; yields the
+    loaded page, with `page.loaded` (URLs fetched), `page.blocked` (URLs refused)
+    and `page.errors` (script errors)."""
+    context = browser.new_context(**context_options)
+    context.route("**/*", local_only)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    page.loaded, page.blocked, page.errors = [], [], []
+    page.on("requestfinished", lambda request: page.loaded.append(request.url))
+    page.on("requestfailed", lambda request: page.blocked.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    try:
+        page.goto(url, wait_until="load")
+        yield page
+    finally:
+        context.close()
