@@ -1,7 +1,8 @@
 """Every check of the guide; `nox` with no arguments runs all that CI runs.
 
-    nox                 package tests, fence audit, code blocks, results freshness,
-                        strict site build + built-site checks, lint
+    nox                 package tests, gradient parity with PyTorch, fence audit,
+                        code blocks, results freshness, drift drills, strict
+                        site build + built-site checks, lint
     nox -s serve        build and serve the site on http://127.0.0.1:8000
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
@@ -14,11 +15,13 @@ workplace's) is used when the variable is not set.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "audit", "codeblocks", "freshness", "docs", "lint"]
+nox.options.sessions = ["tests", "parity", "audit", "codeblocks", "freshness", "drills", "docs",
+                        "lint"]
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
@@ -38,6 +41,13 @@ def tests(session):
     session.install("-e", ".[test]")
     session.run("pytest", "tests/package", *session.posargs,
                 env=environment())
+
+
+@nox.session
+def parity(session):
+    """Every gradient of Steps 1-5 against PyTorch's autograd in float64 (same weights, same names)."""
+    session.install("-e", ".[test,parity]")
+    session.run("pytest", "tests/parity", *session.posargs, env=environment())
 
 
 @nox.session
@@ -66,9 +76,18 @@ def freshness(session):
 def docs(session):
     """Strict build (links, anchors, includes, notebooks executed), then check the built site."""
     session.install("-e", ".[docs,test]")
+    if shutil.which("npm"):  # axe-core for the browser check; without npm it is skipped locally
+        session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
     site = session.create_tmp() + "/site"
     session.run("mkdocs", "build", "--strict", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
+
+
+@nox.session
+def drills(session):
+    """Inject each kind of drift into a copy of the project; the guard against it must fail."""
+    session.install("-e", ".[test]")
+    session.run("python", "tests/drills/run_drills.py", env=environment())
 
 
 @nox.session

@@ -94,11 +94,32 @@ def _download_into(cached):
             + HOW_TO_PROVIDE.format(cache=cached)
         ) from None
     _verify(data, NAMES_URL, cached)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    # Write next to the target, then rename: a reader never sees half a file.
-    with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".part") as part:
-        part.write(data)
-    os.replace(part.name, cached)
+    try:
+        write_atomically(cached, data)
+    except OSError as error:
+        raise MicrogptError(
+            f"cannot write the cache at {cached}: {error.strerror or error}. Point {CACHE_ENV} "
+            f"at a writable folder, or set {NAMES_ENV} to a copy of {NAMES_URL}"
+        ) from None
+
+
+def write_atomically(path, data):
+    """Write a temporary file in the same folder, flush it to disk, then rename
+    it over `path` (atomic on one file system): a reader sees the old file or
+    the new one, never half a file. If the write is interrupted, the temporary
+    file is removed and the old file is left as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part",
+                                       delete=False)
+    try:
+        with part:
+            part.write(data)
+            part.flush()
+            os.fsync(part.fileno())
+        os.replace(part.name, path)
+    except BaseException:  # also Ctrl-C: no stray part file either way
+        Path(part.name).unlink(missing_ok=True)
+        raise
 
 
 def load_names(path=None):

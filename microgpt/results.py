@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .config import RunConfig
+from .data import write_atomically
 from .errors import MicrogptError
 from .steps import MODULES as STEPS
 
@@ -94,11 +95,15 @@ def timings_path(results_dir=DEFAULT_DIR):
 
 def write_json(path, data):
     """Pretty-printed, keys in the order the code made them, and never
-    half-written: the text goes to a temporary file that replaces `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_suffix(".json.part")
-    part.write_text(json.dumps(data, indent=1) + "\n")
-    part.replace(path)
+    half-written (see `write_atomically`)."""
+    write_atomically(path, (json.dumps(data, indent=1) + "\n").encode())
+
+
+def content_digest(results):
+    """A hash of everything a results file stores but the digest itself: an
+    edit by hand anywhere in the file no longer matches it."""
+    payload = {key: value for key, value in results.items() if key != "content_sha256"}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def read_json(path):
@@ -120,7 +125,8 @@ def write(step, results_dir=DEFAULT_DIR, log=print):
     results = STEPS[step].run(RunConfig(), log=log)
     seconds = round(time.process_time() - started, 1)
     path = results_path(step, results_dir)
-    write_json(path, {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results})
+    results = {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results}
+    write_json(path, {**results, "content_sha256": content_digest(results)})
     timings = read_json(timings_path(results_dir)) if timings_path(results_dir).exists() else {}
     timings[step] = seconds
     timings["measured_on"] = f"Python {platform.python_version()}, {os.cpu_count()} cores"
@@ -146,6 +152,9 @@ def check(step, results_dir=DEFAULT_DIR, log=print):
             f"{path} was made by older code (its fingerprint differs): "
             "run `nox -s results` and commit the new file"
         )
+    if stored.get("content_sha256") != content_digest(stored):
+        raise MicrogptError(f"{path} was edited after it was written (its content digest differs): "
+                            "run `nox -s results` to rewrite it")
     rerun = STEPS[step].run(RunConfig(), log=lambda line: None, stop_after=PREFIX_STEPS)
     if rerun["losses"] != stored["losses"][:PREFIX_STEPS]:
         raise MicrogptError(f"{path}: the first {PREFIX_STEPS} losses of a re-run differ "

@@ -29,10 +29,12 @@ def step_colour(theme, step):
 
 
 def steps_css():
-    """CSS classes mg-step-N (stroke and text colour of step N) for the widgets."""
+    """CSS classes mg-step-N for the widgets: the stroke of step N's line, and
+    `--mg-step`, the same colour for a label's swatch (label text keeps the
+    text colour: some step colours are too faint for small text)."""
     rules = []
     for theme, scope in (("light", ""), ("dark", '[data-md-color-scheme="slate"] ')):
-        rules += [f"{scope}.mg-step-{n} {{ stroke: {colour}; color: {colour}; }}"
+        rules += [f"{scope}.mg-step-{n} {{ stroke: {colour}; --mg-step: {colour}; }}"
                   for n, colour in enumerate(STEP_COLOURS[theme])]
     return "/* Generated from STEP_COLOURS in docs/hooks/plotting.py */\n" + "\n".join(rules) + "\n"
 

@@ -1,6 +1,7 @@
 import hashlib
 import random
 import urllib.error
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,47 @@ def test_damaged_cache_is_replaced_only_by_a_verified_download(real_bytes, monke
     assert no_local_copy.read_bytes() == b"half a fi"
     fake_download(monkeypatch, real_bytes)
     assert names_path().read_bytes() == real_bytes
+
+
+def interrupt_cache_writes(monkeypatch, interruption):
+    """Make the cache's temporary file write half of what it is given, then
+    raise `interruption`; returns the paths of the temporary files made."""
+    made, real = [], data.tempfile.NamedTemporaryFile
+
+    def half_then_fail(*args, **kwargs):
+        part = real(*args, **kwargs)
+        made.append(Path(part.name))
+
+        def write(payload):
+            part.file.write(payload[: len(payload) // 2])
+            part.file.flush()
+            assert made[-1].stat().st_size == len(payload) // 2 > 0  # half a file is on disk now
+            raise interruption
+
+        part.write = write
+        return part
+
+    monkeypatch.setattr(data.tempfile, "NamedTemporaryFile", half_then_fail)
+    return made
+
+
+@pytest.mark.parametrize("interruption", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk full", "ctrl-c"])
+@pytest.mark.parametrize("old", [b"an old damaged copy", None], ids=["old cache", "no cache"])
+def test_an_interrupted_cache_write_leaves_no_partial_file(real_bytes, monkeypatch, no_local_copy,
+                                                           interruption, old):
+    if old is not None:
+        no_local_copy.parent.mkdir(parents=True)
+        no_local_copy.write_bytes(old)
+    fake_download(monkeypatch, real_bytes)
+    made = interrupt_cache_writes(monkeypatch, interruption)
+    if isinstance(interruption, OSError):  # one clear message, not a traceback
+        raised = pytest.raises(MicrogptError, match="cannot write the cache.*MICROGPT_CACHE_DIR")
+    else:
+        raised = pytest.raises(KeyboardInterrupt)
+    with raised:
+        names_path()
+    assert len(made) == 1 and not made[0].exists()
+    assert [p.name for p in no_local_copy.parent.iterdir()] == ([] if old is None else ["names.txt"])
+    if old is not None:
+        assert no_local_copy.read_bytes() == old

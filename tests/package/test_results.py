@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from microgpt import results
+from microgpt import data, results
 from microgpt.errors import MicrogptError
 
 
@@ -58,9 +58,13 @@ def stored(tmp_path):
     return tmp_path
 
 
-def edit(path, change):
+def edit(path, change, reseal=False):
+    """Change a stored file as a hand edit would; `reseal` also updates its
+    content digest, as a careful forger would."""
     data = json.loads(path.read_text())
     change(data)
+    if reseal:
+        data["content_sha256"] = results.content_digest(data)
     path.write_text(json.dumps(data))
 
 
@@ -79,7 +83,7 @@ def test_check_rejects_a_stale_fingerprint(stored):
 
 @pytest.mark.needs_names
 def test_check_rejects_a_trace_that_the_code_does_not_reproduce(stored):
-    edit(stored / "step0.json", lambda d: d["losses"].__setitem__(3, d["losses"][3] + 1e-12))
+    edit(stored / "step0.json", lambda d: d["losses"].__setitem__(3, d["losses"][3] + 1e-12), reseal=True)
     with pytest.raises(MicrogptError, match="losses of a re-run differ"):
         results.check("step0", stored)
 
@@ -103,3 +107,33 @@ def test_a_corrupt_results_file_says_how_to_rewrite_it(tmp_path):
     (tmp_path / "step0.json").write_text('{"step": "step0", "losses": [1.0,')
     with pytest.raises(MicrogptError, match="not valid JSON: run `nox -s results`"):
         results.load("step0", tmp_path)
+
+
+def test_check_rejects_a_hand_edit_beyond_the_rerun_prefix(stored):
+    edit(stored / "step0.json", lambda d: d["losses"].__setitem__(900, 2.0))
+    with pytest.raises(MicrogptError, match="edited after it was written"):
+        results.check("step0", stored)
+
+
+def test_an_interrupted_results_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "step0.json"
+    results.write_json(path, {"losses": [1.0]})
+    before = path.read_bytes()
+    real = data.tempfile.NamedTemporaryFile
+
+    def half_then_interrupted(*args, **kwargs):
+        part = real(*args, **kwargs)
+
+        def write(payload):
+            part.file.write(payload[: len(payload) // 2])
+            part.file.flush()
+            raise KeyboardInterrupt
+
+        part.write = write
+        return part
+
+    monkeypatch.setattr(data.tempfile, "NamedTemporaryFile", half_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        results.write_json(path, {"losses": [2.0] * 100})
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["step0.json"]  # no part file left

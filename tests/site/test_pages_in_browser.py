@@ -1,0 +1,205 @@
+"""Every built page in a real browser: Playwright drives Debian's Chromium
+(never a downloaded browser build) over the site served on 127.0.0.1, in the
+light and the dark theme, at a desktop width and at 390 px (a phone).
+
+On every page: no console error, no failed request, no request to another host
+(each is aborted and reported), no horizontal overflow of the page (wide code
+blocks and tables scroll inside themselves), every <img> with a non-empty alt,
+and no serious or critical accessibility violation found by axe-core (the npm
+package pinned in package.json, installed by `npm ci`).
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+THEMES = ("light", "dark")
+WIDTHS = (1280, 390)
+SERIOUS = ("serious", "critical")
+SETTLE_MS = 60_000  # the longest a page may take to load and settle (generous: CI machines are shared)
+
+# The page's own state, read after it has settled.
+INSPECT = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width && box.right > width + 1;
+  });
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    width,
+    scheme: document.body.getAttribute("data-md-color-scheme"),
+    wide: wide.slice(0, 3).map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")),
+    noAlt: [...document.images].filter((img) => !(img.getAttribute("alt") || "").trim())
+                               .map((img) => img.getAttribute("src")),
+  };
+}"""
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                        where: v.nodes.slice(0, 2).map((n) => n.target.join(" "))}));
+}"""
+
+
+def built_pages(site):
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
+                  if not path.relative_to(site).as_posix().startswith("assets/"))
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def missing(what, how):
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs {what} for the browser check: {how}")
+    pytest.skip(f"no {what} on this machine ({how}); CI runs this check")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        missing("Chromium", "apt-get install chromium")
+    if not AXE.is_file():
+        missing("axe-core", "npm ci")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright", "pip install -e '.[browser]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def check_page(context, url, width):
+    """Everything wrong with one page in one context, one line per problem."""
+    problems, page = [], context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
+    page.on("pageerror", lambda error: problems.append(f"uncaught error: {error}"))
+    page.on("requestfailed", lambda request: urlsplit(request.url).hostname == "127.0.0.1"
+            and problems.append(f"failed request: {request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400
+            and problems.append(f"HTTP {response.status}: {response.url}"))
+    page.goto(url, wait_until="load", timeout=SETTLE_MS)
+    page.wait_for_load_state("networkidle", timeout=SETTLE_MS)  # widgets fetch their data
+    page.evaluate("async () => { await window.MathJax?.startup?.promise; }")  # equations typeset
+    state = page.evaluate(INSPECT)
+    if state["scrollWidth"] > state["width"]:
+        problems.append(f"the page is {state['scrollWidth']} px wide at {width} px: {state['wide']}")
+    problems += [f"<img src={src!r}> has no alt text" for src in state["noAlt"]]
+    page.add_script_tag(path=str(AXE))
+    problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
+                 for v in page.evaluate(AXE_RUN) if v["impact"] in SERIOUS]
+    page.close()
+    return problems, state["scheme"]
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_page_is_clean_in_the_browser(site, served, browser, theme, width, capsys):
+    pages = built_pages(site)
+    assert len(pages) > 10, "found no pages"
+    external = []
+
+    def local_only(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context = browser.new_context(color_scheme=theme, viewport={"width": width, "height": 900})
+    context.route("**/*", local_only)
+    problems, schemes = [], set()
+    for page in pages:
+        found, scheme = check_page(context, served + page, width)
+        problems += [f"{page}: {problem}" for problem in found]
+        schemes.add(scheme)
+    context.close()
+    problems += [f"request to another host: {url}" for url in external]
+    with capsys.disabled():
+        print(f"\n{len(pages)} pages, {theme} theme, {width} px: {len(problems)} problems "
+              f"({len(external)} requests to other hosts)")
+    assert schemes == {"default" if theme == "light" else "slate"}, f"the site showed {schemes}"
+    assert not problems, "\n".join(problems)
+
+
+# What kind of control this is, and whether its value is already at the end.
+CONTROL = """(control) => {
+  const kind = control.tagName === "SELECT" ? "select" : (control.type || "").toLowerCase();
+  const atEnd = kind === "select" ? control.selectedIndex === control.options.length - 1
+              : kind === "range" ? Number(control.value) >= Number(control.max) : false;
+  return {kind, atEnd};
+}"""
+
+
+def keys_for(kind, at_end):
+    """The keys that change a control's value, as a reader would press them."""
+    if kind == "range":
+        return ["ArrowLeft" if at_end else "ArrowRight"]
+    if kind == "select":
+        return ["ArrowUp" if at_end else "ArrowDown"]
+    if kind == "checkbox":
+        return ["Space"]
+    return ["End", "b"]  # a text box: type one more character
+
+
+def test_every_widget_is_operable_with_the_keyboard(site, served, browser, capsys):
+    """Each control of each widget can take the focus (it is in the tab order)
+    and, driven by keys alone, changes what the widget shows."""
+    pages = [page for page in built_pages(site) if 'class="mg-widget"' in (site / page).read_text()]
+    assert pages, "no page has a widget"
+    context = browser.new_context()
+    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname
+                  == "127.0.0.1" else route.abort())
+    problems, operated = [], 0
+    for name in pages:
+        page = context.new_page()
+        page.goto(served + name, wait_until="load", timeout=SETTLE_MS)
+        page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+        for widget in page.locator(".mg-widget").all():
+            label = f"{name}: widget {widget.get_attribute('data-widget')!r}"
+            controls = widget.locator("input, select, textarea, button").all()
+            if not controls:
+                continue  # a picture that only shows
+            for control in controls:
+                if control.evaluate("el => el.tabIndex") < 0 or control.is_disabled():
+                    problems.append(f"{label}: a control is out of the tab order")
+                    continue
+                control.focus()
+                state = control.evaluate(CONTROL)
+                before = widget.inner_html()
+                for key in keys_for(state["kind"], state["atEnd"]):
+                    page.keyboard.press(key)
+                if widget.inner_html() == before:
+                    problems.append(f"{label}: {state['kind']} control did not respond to the keyboard")
+                operated += 1
+        page.close()
+    context.close()
+    with capsys.disabled():
+        print(f"\n{operated} widget controls operated with the keyboard on {len(pages)} pages: "
+              f"{len(problems)} problems")
+    assert operated, "found no widget control"
+    assert not problems, "\n".join(problems)
