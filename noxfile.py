@@ -8,6 +8,8 @@
     nox -s reproduce    re-run every step in full and compare with the reference output
     nox -s reproduce_downloads
                         run every single-file program of the site in full against the package
+    nox -s bench        Step 5 and the fast engine side by side: same output? how much faster?
+    nox -s speed        measure where Step 5's time goes; rewrite docs/results/speed.json
 
 The dataset: the package downloads names.txt and caches it. Without internet,
 set MICROGPT_NAMES=/path/to/names.txt; a copy at ../shared/data/names.txt (the
@@ -146,3 +148,18 @@ def reproduce_downloads(session):
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site/test_downloads.py", f"--site={site}", "--full-runs", "-v",
                 *session.posargs, env=environment())
+
+
+@nox.session(default=False)
+def bench(session):
+    """Step 5 and its fast engine side by side: identical losses, time ratio, peak memory
+    (50 training steps; `nox -s bench -- 200` for more)."""
+    session.install("-e", ".")
+    session.run("python", "-m", "microgpt.bench", *session.posargs, env=environment())
+
+
+@nox.session(default=False)
+def speed(session):
+    """Measure Step 5's cost and the fast engine's (a few minutes); rewrite docs/results/speed.json."""
+    session.install("-e", ".")
+    session.run("python", "-m", "microgpt.speed", *session.posargs, env=environment())

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from . import step0_counting, step3_attention, step4_transformer
-from .config import MAX_SAMPLE_LENGTH
+from .config import MAX_SAMPLE_LENGTH, ModelConfig
 from .data import Tokenizer
 from .step1_gradient_descent import logged_every_200
 from .step2_autograd import Value
@@ -411,3 +411,68 @@ def focused_count(peaks, factor=2):
 def strongest(peaks):
     """The peak with the largest weight (the first on a tie)."""
     return max(peaks, key=lambda p: p.weight)
+
+
+# Speed (docs/results/speed.json) ----------------------------------------------
+
+PHASES = ("forward", "backward", "update")
+
+
+def speed_figures(speed, num_steps=1000):
+    """What the chapter "Why is it so slow?" says about microgpt.speed's
+    measurements (times in ms, memory in MiB)."""
+    census, split, steps = speed["census"], speed["split"], speed["split_steps"]
+    created = [row["created"] for row in census]
+    in_graph = [row["in_graph"] for row in census]
+    positions = [row["positions"] for row in census]
+    new_nodes = sum(row["new_in_graph"] for row in census)
+    slow_total = sum(split["step5"][phase] for phase in PHASES)
+    phases = [{"phase": phase, "step5_ms": 1000 * split["step5"][phase] / steps,
+               "share": split["step5"][phase] / slow_total,
+               "fast_ms": 1000 * split["fast"][phase] / steps} for phase in PHASES]
+
+    growth = speed["growth"]
+    by_length, by_width = growth["by_length"], growth["by_width"]
+
+    def worst_fit(rows, key, reference):
+        """Largest relative distance of Step 5's time from time ∝ graph nodes,
+        the line through the reference point."""
+        ref = next(row for row in rows if row[key] == reference)
+        return max(abs(row["step5"] / (row["nodes"] * ref["step5"] / ref["nodes"]) - 1) for row in rows)
+
+    default_width = ModelConfig().n_embd
+    width_from = next(row for row in by_width if row["n_embd"] == default_width)
+    first, last = by_length[0], by_length[-1]
+    per_node_first, per_node_last = first["step5"] / first["nodes"], last["step5"] / last["nodes"]
+
+    bench = speed["bench"]
+    slow, quick = bench["runs"]["step5"], bench["runs"]["fast"]
+    return {
+        "names": len(census),
+        "created_min": min(created), "created_max": max(created), "created_mean": mean(created),
+        "in_graph_min": min(in_graph), "in_graph_max": max(in_graph),
+        "positions_min": min(positions), "positions_max": max(positions),
+        "blocks_per_node": sum(row["blocks"] for row in census) / new_nodes,
+        "bytes_per_node": sum(row["bytes"] for row in census) / new_nodes,
+        "largest_graph_mib": max(row["bytes"] for row in census) / 2**20,
+        "phases": phases,
+        "step5_graph_share": (split["step5"]["forward"] + split["step5"]["backward"]) / slow_total,
+        "step5_update_share": split["step5"]["update"] / slow_total,
+        "fast_update_ms": phases[2]["fast_ms"],
+        "fast_step_ms": sum(row["fast_ms"] for row in phases),
+        "fit_worst": max(worst_fit(by_length, "positions", growth["width_positions"]),
+                         worst_fit(by_width, "n_embd", default_width)),
+        "per_node_first_us": 1e6 * per_node_first, "per_node_last_us": 1e6 * per_node_last,
+        "per_node_grows": per_node_last > 1.1 * per_node_first,
+        "length_nodes_ratio": last["nodes"] / first["nodes"],
+        "length_time_ratio": last["step5"] / first["step5"],
+        "width_from": width_from["n_embd"], "width_to": by_width[-1]["n_embd"],
+        "width_nodes_ratio": by_width[-1]["nodes"] / width_from["nodes"],
+        "width_time_ratio": by_width[-1]["step5"] / width_from["step5"],
+        "step5_ms": 1000 * slow["seconds"] / bench["steps"],
+        "fast_ms": 1000 * quick["seconds"] / bench["steps"],
+        "fast_full_seconds": quick["seconds"] / bench["steps"] * num_steps,
+        "step5_full_minutes": slow["seconds"] / bench["steps"] * num_steps / 60,
+        "step5_added_mib": slow["peak_mib"] - slow["before_training_mib"],
+        "fast_added_mib": quick["peak_mib"] - quick["before_training_mib"],
+    }

@@ -11,11 +11,13 @@ import sys
 
 from .config import ModelConfig, RunConfig
 from .errors import MicrogptError
-from .steps import ALL, MODULES
+from .steps import ALL, MODULES, load_module
 
 STEPS = MODULES  # step name -> module, imported when first used (see steps.py)
 SHAPED_STEPS = tuple(step.name for step in ALL if step.shaped)  # whose model shape can be chosen
 SHAPE_OPTIONS = ("n_embd", "n_head", "n_layer", "block_size")
+# --fast: the same run, bit for bit, by a faster engine (step -> module of this package)
+FAST_STEPS = {"step5": "fast"}
 
 
 def add_run_options(parser, shape_group=None):
@@ -67,6 +69,9 @@ def build_parser():
     )
     parser.add_argument("step", choices=sorted(STEPS), help="which step of the guide to run")
     add_run_options(parser, shape_group="model shape (Steps 4 and 5 only)")
+    parser.add_argument("--fast", action="store_true",
+                        help="step5 only: the same run and output, computed much faster "
+                             "by a hand-written backward pass (microgpt/fast.py)")
     return parser
 
 
@@ -77,4 +82,7 @@ def main(argv=None):
     if shape and args.step not in SHAPED_STEPS:
         parser.error(f"{args.step} has a fixed shape; --{shape[0].replace('_', '-')} "
                      f"applies to {' and '.join(SHAPED_STEPS)} only")
-    return run_step(STEPS[args.step].run, args, parser.prog, shaped=args.step in SHAPED_STEPS)
+    if args.fast and args.step not in FAST_STEPS:
+        parser.error(f"--fast applies to {' and '.join(FAST_STEPS)} only, not {args.step}")
+    program = load_module(FAST_STEPS[args.step]) if args.fast else STEPS[args.step]
+    return run_step(program.run, args, parser.prog, shaped=args.step in SHAPED_STEPS)

@@ -4,6 +4,8 @@ build time, from the results files and the microgpt package itself.
 Pages can use:
 - `step0` ... `step5`: the results files (docs/results/<step>.json) as dicts;
 - `timings`: seconds of each step's last full run (docs/results/timings.json);
+- `speed`: docs/results/speed.json, what `python -m microgpt.speed` measured
+  for the chapter "Why is it so slow?";
 - `s0` ... `s5`: the step modules, to compute a number with the real code,
   e.g. `{{ s1.softmax([2, 1, 0]) }}`;
 - `steps`: the package's list of steps (microgpt.steps.ALL: number, name,
@@ -64,6 +66,7 @@ def define_env(env):
         env.variables[step.name] = load(step.name, RESULTS_DIR)
         env.variables[f"s{step.number}"] = step.module
     env.variables["timings"] = load_timings(RESULTS_DIR)  # seconds per full run, machine-dependent
+    env.variables["speed"] = load("speed", RESULTS_DIR)  # machine-dependent too
     env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
     env.variables["math"] = math
     env.variables["analysis"] = analysis

@@ -22,6 +22,7 @@ import matplotlib
 matplotlib.use("Agg")
 import build_cache  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import pictures_speed  # noqa: E402
 import pictures_step0  # noqa: E402
 import pictures_step1  # noqa: E402
 import pictures_step2  # noqa: E402
@@ -31,7 +32,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from plotting import THEMES  # noqa: E402
 
 PICTURES = {**pictures_step0.PICTURES, **pictures_step1.PICTURES, **pictures_step2.PICTURES,
-            **pictures_step3.PICTURES, **pictures_step4_5.PICTURES}
+            **pictures_step3.PICTURES, **pictures_step4_5.PICTURES, **pictures_speed.PICTURES}
 
 
 def svg(draw, size, theme):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from microgpt.cli import STEPS
+from microgpt.cli import FAST_STEPS, STEPS
 
 REFERENCE = Path(__file__).parent / "reference"
 pytestmark = pytest.mark.needs_names
@@ -17,5 +17,13 @@ pytestmark = pytest.mark.needs_names
 def test_full_run_matches_the_reference_transcript(step):
     expected = (REFERENCE / f"{step}.txt").read_text()
     done = subprocess.run([sys.executable, "-m", "microgpt", step],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == expected
+
+
+@pytest.mark.parametrize("step", sorted(FAST_STEPS))
+def test_the_fast_engine_prints_the_reference_transcript(step):
+    expected = (REFERENCE / f"{step}.txt").read_text()
+    done = subprocess.run([sys.executable, "-m", "microgpt", step, "--fast"],
                           capture_output=True, text=True, check=True)
     assert done.stdout == expected
