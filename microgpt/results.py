@@ -22,6 +22,7 @@ from pathlib import Path
 from .config import RunConfig
 from .data import write_atomically
 from .errors import MicrogptError
+from .steps import BY_NAME
 from .steps import MODULES as STEPS
 
 PACKAGE_DIR = Path(__file__).parent
@@ -80,7 +81,7 @@ def fingerprint(step):
     """A hash of the code's syntax tree: comments (such as the snippet markers
     the pages use) and formatting do not change it; any change to code does."""
     digest = hashlib.sha256()
-    for path in source_files(STEPS[step].__name__.rsplit(".", 1)[1]):
+    for path in source_files(BY_NAME[step].module_name):
         digest.update(path.name.encode() + b"\0" + ast.dump(ast.parse(path.read_text())).encode())
     return digest.hexdigest()
 
@@ -116,9 +117,10 @@ def read_json(path):
 
 
 def write(step, results_dir=DEFAULT_DIR, log=print):
-    """Run `step` in full and store what it measured. Its time (CPU seconds,
-    which other work on the machine barely changes) goes to a file of its own,
-    so that a re-run of unchanged code rewrites the results file byte for byte."""
+    """Run `step` in full and store what it measured. Its time (CPU seconds:
+    less sensitive than wall-clock time to other work on the machine, though
+    not immune) goes to a file of its own, so that a re-run of unchanged code
+    rewrites the results file byte for byte."""
     log(f"== {step}: full run")
     code = fingerprint(step)  # of the code that is about to run, not of later edits
     started = time.process_time()
