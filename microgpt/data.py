@@ -4,7 +4,9 @@ Where names.txt comes from, in order:
 
 1. ``MICROGPT_NAMES``: an environment variable holding the path of a local copy;
 2. the cache, ``$MICROGPT_CACHE_DIR`` or ``~/.cache/microgpt``;
-3. a download from the pinned URL into the cache.
+3. a download into the cache: from the pinned URL, or, when that host cannot
+   be reached, from the copy on the guide's site (``MIRROR_URL``, set in the
+   wheel and the single-file programs that the site serves).
 
 Every copy is checked against the pinned sha256 before it is used, and the
 cache is only ever written by renaming a fully downloaded, verified file.
@@ -21,6 +23,7 @@ from .errors import MicrogptError
 
 NAMES_URL = "https://raw.githubusercontent.com/karpathy/makemore/988aa59/names.txt"
 NAMES_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d"
+MIRROR_URL = None  # the site's downloads/names.txt; its build fills this in (docs/hooks/downloads.py)
 NAMES_ENV = "MICROGPT_NAMES"
 CACHE_ENV = "MICROGPT_CACHE_DIR"
 DOWNLOAD_TIMEOUT_SECONDS = 30
@@ -83,17 +86,29 @@ def _verify(data, path, cached):
         )
 
 
-def _download_into(cached):
+def _download(url):
+    """The bytes at url, or None and why not."""
     try:
-        with urllib.request.urlopen(NAMES_URL, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-            data = response.read()
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+            return response.read(), None
     except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
+        return None, f"{url}: {getattr(error, 'reason', error)}"
+
+
+def _download_into(cached):
+    """Download, verify and cache names.txt: from the pinned URL, else from the site's copy."""
+    failures = []
+    for url in filter(None, (NAMES_URL, MIRROR_URL)):
+        data, failure = _download(url)
+        if data is not None:
+            break
+        failures.append(failure)
+    else:
         raise MicrogptError(
-            f"names.txt is not available locally and could not be downloaded ({reason}). "
+            f"names.txt is not available locally and could not be downloaded ({'; '.join(failures)}). "
             + HOW_TO_PROVIDE.format(cache=cached)
-        ) from None
-    _verify(data, NAMES_URL, cached)
+        )
+    _verify(data, url, cached)
     try:
         write_atomically(cached, data)
     except OSError as error:

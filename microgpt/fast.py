@@ -312,8 +312,9 @@ def train(weights, engine, docs, tokenizer, num_steps, on_step, stop_after=None)
     return losses, weights
 
 
-def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig()):
-    """`microgpt step5 --fast`: Step 5's program, printing the same lines."""
+def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(), watch=None):
+    """`microgpt step5 --fast`: Step 5's program, printing the same lines;
+    `watch(step, loss)`, if given, sees every step."""
     rng, docs, tokenizer = start(config, log)
     weights = init_weights(rng, tokenizer.vocab_size, model)
     num_params = len(flatten(weights))
@@ -321,6 +322,8 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig()):
 
     def on_step(step, loss):
         log(step_line(step, config.num_steps, loss))
+        if watch:
+            watch(step, loss)
 
     engine = Engine(model)
     losses, weights = train(weights, engine, docs, tokenizer, config.num_steps, on_step, stop_after)

@@ -76,12 +76,18 @@ def sample(counts, tokenizer, rng, max_len=MAX_SAMPLE_LENGTH):
 
 
 # --8<-- [start:run]
-def run(config=RunConfig(), log=print, stop_after=None):
-    """The whole step as a program; returns what it measured."""
+def run(config=RunConfig(), log=print, stop_after=None, watch=None):
+    """The whole step as a program; returns what it measured. `watch(step, loss)`,
+    if given, sees every step (the site's live training draws with it)."""
     rng, docs, tokenizer = start(config, log)
     counts = new_count_table(tokenizer.vocab_size)
-    losses = train(counts, docs, tokenizer, config.num_steps,
-                   lambda step, loss: log(step_line(step, config.num_steps, loss)), stop_after)
+
+    def on_step(step, loss):
+        log(step_line(step, config.num_steps, loss))
+        if watch:
+            watch(step, loss)
+
+    losses = train(counts, docs, tokenizer, config.num_steps, on_step, stop_after)
     samples = []
     if stop_after is None:
         samples = [sample(counts, tokenizer, rng) for _ in range(config.num_samples)]

@@ -137,8 +137,9 @@ def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
 # --8<-- [end:sample]
 
 
-def run(config=RunConfig(), log=print, stop_after=None):
-    """The whole step as a program; returns what it measured."""
+def run(config=RunConfig(), log=print, stop_after=None, watch=None):
+    """The whole step as a program; returns what it measured. `watch(step, loss)`,
+    if given, sees every step (the site's live training draws with it)."""
     rng, docs, tokenizer = start(config, log)
     state_dict = init_state_dict(rng, tokenizer.vocab_size)
     log(f"num params: {len(parameters(state_dict))}")
@@ -146,6 +147,8 @@ def run(config=RunConfig(), log=print, stop_after=None):
     def on_step(step, loss):
         if logged_every_200(step):
             log(step_line(step, config.num_steps, loss))
+        if watch:
+            watch(step, loss)
 
     losses = train(state_dict, docs, tokenizer, config.num_steps, on_step, stop_after)
     samples = []

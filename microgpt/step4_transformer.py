@@ -149,12 +149,12 @@ def sample(state_dict, tokenizer, rng, temperature, model=ModelConfig(),
 
 
 def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
-        optimizer=sgd, logged=logged_every_200):
+        optimizer=sgd, logged=logged_every_200, watch=None):
     """The whole step as a program; returns what it measured. Step 5 runs this
     same program with another optimizer (Adam) and prints every step.
 
     `optimizer(state_dict)` makes the update function; whatever it `recorded`
-    joins the results."""
+    joins the results. `watch(step, loss)`, if given, sees every step."""
     rng, docs, tokenizer = start(config, log)
     state_dict = init_state_dict(rng, tokenizer.vocab_size, model)
     log(f"num params: {len(parameters(state_dict))}")
@@ -162,6 +162,8 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
     def on_step(step, loss):
         if logged(step):
             log(step_line(step, config.num_steps, loss))
+        if watch:
+            watch(step, loss)
 
     update = optimizer(state_dict)
     losses = train(state_dict, docs, tokenizer, config.num_steps, on_step, stop_after, model, update)

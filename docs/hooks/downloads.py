@@ -9,6 +9,10 @@
 - downloads/step0.py ... step5.py: each step as one standalone file, generated
   from the package by microgpt.single_file.
 
+The wheel and the single files are told where this site is: their
+`MIRROR_URL = None` (microgpt/data.py) becomes this site's names.txt, so they
+download it from here when the original host cannot be reached.
+
 Pages link to them with the `download_box` macro (macros.py).
 """
 
@@ -31,6 +35,15 @@ from microgpt.single_file import generate
 ROOT = Path(__file__).parents[2]
 FOLDER = "downloads"
 NAMES = "names.txt"
+NO_MIRROR = "MIRROR_URL = None"
+
+
+def with_mirror(source, url):
+    """The source of data.py (or of a single file holding it) with MIRROR_URL set to url."""
+    if source.count(NO_MIRROR) != 1:
+        raise PluginError(f"expected one `{NO_MIRROR}` line (microgpt/data.py) to point at the "
+                          f"site's copy of {NAMES}, found {source.count(NO_MIRROR)}")
+    return source.replace(NO_MIRROR, f"MIRROR_URL = {url!r}")
 
 
 def wheel_name():
@@ -38,10 +51,10 @@ def wheel_name():
     return f"microgpt-{importlib.metadata.version('microgpt')}-py3-none-any.whl"
 
 
-def build_wheel():
-    """The wheel's bytes. Built from a copy of the sources, so that the build
-    leaves nothing (build/, *.egg-info) in the working tree; offline, with the
-    setuptools of the docs environment."""
+def build_wheel(mirror):
+    """The wheel's bytes, its MIRROR_URL set to `mirror`. Built from a copy of the
+    sources, so that the build leaves nothing (build/, *.egg-info) in the working
+    tree; offline, with the setuptools of the docs environment."""
     with tempfile.TemporaryDirectory() as tmp:
         source, out = Path(tmp) / "source", Path(tmp) / "wheel"
         source.mkdir()
@@ -49,6 +62,8 @@ def build_wheel():
             shutil.copy2(ROOT / name, source / name)
         shutil.copytree(ROOT / "microgpt", source / "microgpt",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        data = source / "microgpt" / "data.py"
+        data.write_text(with_mirror(data.read_text(), mirror))
         done = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
              "--no-deps", "--no-build-isolation", "--no-index", "--wheel-dir", str(out), str(source)],
@@ -62,17 +77,19 @@ def build_wheel():
         return (out / built[0]).read_bytes()
 
 
-def downloads():
+def downloads(site_url):
     """{file name: content} of everything in downloads/."""
     names = names_path().read_bytes()  # verified against the pinned sha256
-    files = {f"{step}.py": generate(step) for step in STEPS}
+    mirror = f"{site_url}{FOLDER}/{NAMES}"
+    files = {f"{step}.py": with_mirror(generate(step), mirror) for step in STEPS}
     files[NAMES] = names
     files[f"{NAMES}.sha256"] = f"{hashlib.sha256(names).hexdigest()}  {NAMES}\n"
-    files[wheel_name()] = build_cache.cached("wheel", wheel_name(), build_wheel)
+    cache_name = f"{hashlib.sha256(mirror.encode()).hexdigest()[:12]}-{wheel_name()}"
+    files[wheel_name()] = build_cache.cached("wheel", cache_name, lambda: build_wheel(mirror))
     return files
 
 
 def on_files(files, config):
-    for name, content in downloads().items():
+    for name, content in downloads(config.site_url).items():
         files.append(File.generated(config, f"{FOLDER}/{name}", content=content))
     return files

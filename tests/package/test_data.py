@@ -174,3 +174,41 @@ def test_an_interrupted_cache_write_leaves_no_partial_file(real_bytes, monkeypat
     assert [p.name for p in no_local_copy.parent.iterdir()] == ([] if old is None else ["names.txt"])
     if old is not None:
         assert no_local_copy.read_bytes() == old
+
+
+def test_the_sites_copy_is_used_when_the_original_host_is_unreachable(monkeypatch, no_local_copy,
+                                                                       real_bytes):
+    mirror = "https://guide.example/downloads/names.txt"
+    monkeypatch.setattr(data, "MIRROR_URL", mirror)
+    asked = []
+
+    class Response:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return real_bytes
+
+    def only_the_mirror(url, timeout):
+        asked.append(url)
+        if url != mirror:
+            raise urllib.error.URLError("unreachable")
+        return Response()
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", only_the_mirror)
+    assert names_path() == no_local_copy
+    assert asked == [data.NAMES_URL, mirror]
+    assert no_local_copy.read_bytes() == real_bytes
+
+
+def test_when_both_hosts_fail_the_error_names_each(monkeypatch, no_local_copy):
+    monkeypatch.setattr(data, "MIRROR_URL", "https://guide.example/downloads/names.txt")
+    offline(monkeypatch)
+    with pytest.raises(MicrogptError) as error:
+        names_path()
+    assert data.NAMES_URL in str(error.value) and "guide.example" in str(error.value)
+    assert data.NAMES_ENV in str(error.value)
+    assert not no_local_copy.exists()

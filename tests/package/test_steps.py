@@ -55,3 +55,28 @@ def test_a_step_run_as_a_program_is_not_imported_a_second_time():
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "num docs: 32033"
     assert done.stdout.splitlines()[-1] == "loaded once"
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.mark.needs_names
+@pytest.mark.parametrize("program", [*STEPS, "fast"])
+def test_watch_sees_every_step_and_can_stop_the_run(program):
+    """The site's live training draws each step's loss with `watch`, and its Stop button
+    raises from it."""
+    from microgpt import fast
+    from microgpt.config import RunConfig
+
+    run = fast.run if program == "fast" else STEPS[program].run
+    seen = []
+    result = run(RunConfig(num_steps=50), log=lambda line: None, stop_after=3,
+                 watch=lambda step, loss: seen.append((step, loss)))
+    assert seen == list(enumerate(result["losses"])) and len(seen) == 3
+
+    def stop_at_second(step, loss):
+        if step == 1:
+            raise Stop
+    with pytest.raises(Stop):
+        run(RunConfig(num_steps=50), log=lambda line: None, watch=stop_at_second)

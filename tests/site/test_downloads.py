@@ -87,6 +87,26 @@ def test_the_wheel_installs_from_the_site_and_a_try_it_block_runs(site, server, 
     assert done.returncode == 0, done.stderr
     assert done.stdout == block[1]
 
+    # With no local copy and the original host unreachable, the installed package
+    # downloads names.txt from the site it came from. (The site was built for its
+    # own address; here it is served on another port, so MIRROR_URL is redirected.)
+    fetch = ("import microgpt.data as data\n"
+             f"assert data.MIRROR_URL == {site_url(site) + 'downloads/names.txt'!r}, data.MIRROR_URL\n"
+             "data.NAMES_URL = 'http://127.0.0.1:9/unreachable/names.txt'\n"
+             f"data.MIRROR_URL = {server + 'downloads/names.txt'!r}\n"
+             "print(data.names_path())\n")
+    env = {key: value for key, value in os.environ.items() if key != "MICROGPT_NAMES"}
+    done = subprocess.run([python, "-c", fetch], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env={**env, "PYTHONPATH": "", "MICROGPT_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{tmp_path / 'cache' / 'names.txt'}\n"
+
+
+def test_each_single_file_program_falls_back_to_the_sites_names_txt(site):
+    mirror = f"MIRROR_URL = {site_url(site) + 'downloads/names.txt'!r}"
+    for step in STEPS:
+        assert mirror in (site / "downloads" / f"{step}.py").read_text(), step
+
 
 @pytest.mark.parametrize("step", STEPS)
 def test_each_single_file_program_prints_what_the_package_prints(site, step, tmp_path, request):
