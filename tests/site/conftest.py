@@ -1,9 +1,11 @@
 """Fixtures of the built-site checks that need a browser."""
 
 import os
+from contextlib import ExitStack
 
 import pytest
-from browser import CHROMIUM, chromium, serve
+from browser import CHROMIUM, chromium, open_page, serve
+from widget_pages import WIDGET_PAGES
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +24,26 @@ def root(site):
     """The built site, served on 127.0.0.1."""
     with serve(site) as url:
         yield url
+
+
+@pytest.fixture
+def widget(browser, root):
+    """Open the page of a widget; returns (page, the widget's locator) once it
+    has drawn. At the end, fails on any script error or blocked request."""
+    pages = []
+    with ExitStack() as stack:
+        def open_widget(name, page_path=None):
+            page_path = page_path or WIDGET_PAGES[name]
+            page = stack.enter_context(open_page(browser, root + page_path))
+            pages.append(page)
+            box = page.locator(f'.mg-widget[data-widget="{name}"]')
+            assert box.count() == 1, f"no {name} widget on {page_path}"
+            # drawn: more than its first label, or an error message
+            page.wait_for_function("box => box.dataset.mounted && (box.querySelector('.mg-error')"
+                                   " || box.querySelectorAll('*').length > 3)", arg=box.element_handle())
+            return page, box
+
+        yield open_widget
+        problems = [problem for page in pages
+                    for problem in page.errors + [f"blocked request: {url}" for url in page.blocked]]
+        assert not problems, problems

@@ -8,11 +8,11 @@ here in CPython. Every widget must mount, draw, and show no error.
 """
 
 import re
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from browser import open_page
+from widget_pages import WIDGET_PAGES
 
 from microgpt.data import Tokenizer
 from microgpt.errors import MicrogptError
@@ -22,38 +22,6 @@ from microgpt.step1_gradient_descent import softmax
 from microgpt.step5_adam import BETA1
 
 RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
-WIDGET_PAGES = {  # widget: the page that shows it
-    "tokenizer": "step-0/02-tokenizer/",
-    "next-token": "step-0/04-model/",
-    "softmax": "step-1/03-linear-softmax/",
-    "slope": "step-1/06-numerical-gradient/",
-    "temperature": "step-1/09-training/",
-    "beta": "step-5/02-momentum/",
-    "loss-curves": "step-5/04-training-results/",
-}
-
-
-@pytest.fixture
-def widget(browser, root):
-    """Open the page of a widget; returns (page, the widget's locator) once it
-    has drawn. At the end, fails on any script error or blocked request."""
-    pages = []
-    with ExitStack() as stack:
-        def open_widget(name, page_path=None):
-            page_path = page_path or WIDGET_PAGES[name]
-            page = stack.enter_context(open_page(browser, root + page_path))
-            pages.append(page)
-            box = page.locator(f'.mg-widget[data-widget="{name}"]')
-            assert box.count() == 1, f"no {name} widget on {page_path}"
-            # drawn: more than its first label, or an error message
-            page.wait_for_function("box => box.dataset.mounted && (box.querySelector('.mg-error')"
-                                   " || box.querySelectorAll('*').length > 3)", arg=box.element_handle())
-            return page, box
-
-        yield open_widget
-        problems = [problem for page in pages
-                    for problem in page.errors + [f"blocked request: {url}" for url in page.blocked]]
-        assert not problems, problems
 
 
 def assert_mounted_without_error(box):
