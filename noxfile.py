@@ -1,8 +1,9 @@
 """Every check of the guide; `nox` with no arguments runs all that CI runs.
 
     nox                 package tests, gradient parity with PyTorch, fence audit,
-                        code blocks, results freshness, drift drills, strict
-                        site build + built-site checks, lint
+                        code blocks (CPython 3.13 and Pyodide), results freshness,
+                        drift drills, strict site build + built-site checks
+                        (Chromium), lint
     nox -s serve        build and serve the site on http://127.0.0.1:8000 (cached: fast rebuilds)
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
@@ -13,11 +14,14 @@
 
 The dataset: the package downloads names.txt and caches it. Without internet,
 set MICROGPT_NAMES=/path/to/names.txt; a copy at ../shared/data/names.txt (the
-workplace's) is used when the variable is not set.
+workplace's) is used when the variable is not set. The site and the Pyodide
+checks need Node.js and npm (`npm ci` installs package.json's packages); the
+code blocks run under Python 3.13, the version inside Pyodide.
 """
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -30,6 +34,24 @@ ROOT = Path(__file__).parent
 SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
 BUILD_CACHE = ROOT / ".cache" / "build"  # only `serve` uses it (docs/hooks/build_cache.py)
 WORKFLOWS = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.yml"))
+PYODIDE_PYTHON = "3.13"  # the CPython minor version inside the pinned Pyodide (package.json)
+
+
+def interpreter(version):
+    """A working python<version>: from PATH, else pyenv's own copy (pyenv's shim
+    on PATH refuses a version that is not selected). nox reports it if none."""
+    candidates = [shutil.which(f"python{version}"),
+                  *sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))]
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", ""], capture_output=True).returncode == 0:
+            return str(candidate)
+    return version
+
+
+def npm_ci(session):
+    """The npm packages of package.json, exactly as locked: Pyodide, CodeMirror,
+    esbuild, axe-core."""
+    session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
 
 def environment():
@@ -61,12 +83,16 @@ def audit(session):
     session.run("pytest", "tests/pages", "-s", *session.posargs, env=environment())
 
 
-@nox.session
+@nox.session(python=interpreter(PYODIDE_PYTHON))
 def codeblocks(session):
-    """Run every `python` fence of the site and compare its printed output."""
-    session.install("-e", ".[test]")
+    """Run every `python` fence of the site and compare its printed output: under
+    CPython of Pyodide's minor version (pytest-codeblocks), then in Pyodide under
+    Node, as the reader's browser runs it."""
+    session.install("-e", ".[test,wheel]")
+    npm_ci(session)
     session.run("pytest", "--codeblocks", "docs", "-p", "no:cacheprovider", *session.posargs,
                 env=environment())
+    session.run("pytest", "tests/pyodide", "-p", "no:cacheprovider", *session.posargs, env=environment())
 
 
 @nox.session
@@ -88,8 +114,7 @@ def docs(session):
     """Strict build from scratch (links, anchors, includes, notebooks executed, pictures drawn,
     downloads made), then check the built site, its downloads included."""
     session.install("-e", ".[docs,test]")
-    if shutil.which("npm"):  # axe-core for the browser check; without npm it is skipped locally
-        session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
+    npm_ci(session)
     site = site_dir(session)
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site", f"--site={site}", *session.posargs, env=environment())
@@ -119,6 +144,7 @@ def serve(session):
     search of the other pages catch up at the next start; `nox -s serve -- --full` rebuilds every
     page at every save."""
     session.install("-e", ".[docs]")
+    npm_ci(session)
     args = [arg for arg in session.posargs if arg != "--full"]
     mode = [] if "--full" in session.posargs else ["--dirty"]
     session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *mode, *args,
@@ -144,6 +170,7 @@ def reproduce_downloads(session):
     """Slow (about 20 minutes): build the site, then run each single-file program it serves
     in full and compare its output with the package's, line for line."""
     session.install("-e", ".[docs,test]")
+    npm_ci(session)
     site = session.create_tmp() + "/site"
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())
     session.run("pytest", "tests/site/test_downloads.py", f"--site={site}", "--full-runs", "-v",

@@ -2,27 +2,33 @@
 sampling, with the gradient computed by a backward pass derived by hand over
 plain lists of floats instead of a `Value` per scalar.
 
-On CPython 3.11 every loss and every trained weight is bit-identical to Step 5,
-because each floating-point operation is spelled as autograd spells it
+Every loss and every trained weight is bit-identical to Step 5, because each
+floating-point operation is spelled as autograd spells it
 (`e * total**-1`, `sumsq * n**-1`, `u**-0.5`, ...) and each gradient adds up its
 contributions in the order `Value.backward()` does. That order is the reverse
 of the depth-first order `topological_order` builds, which comes to: positions
 from last to first; a vector feeding a matrix receives the rows from last to
 first; an RMSNorm input receives the residual branch first, then the
 normalised output, then its square twice. The few places where the order is
-less regular are commented where they happen. (Python 3.12+ adds floats in
-`sum()` with compensation, so there the last bits differ while the printed
-lines still match.)
+less regular are commented where they happen. Sums are added left to right
+by `add_up`, as `Value`s add up: Python 3.12+'s `sum()` of floats adds a
+compensation term, which would change the last bits.
 """
 
 import math
-from operator import mul
+from functools import reduce
+from operator import add, mul
 
 from . import step4_transformer
 from .config import MAX_SAMPLE_LENGTH, ModelConfig, RunConfig
 from .program import log_samples, start, step_line
 from .step3_attention import RMSNORM_EPS
 from .step5_adam import BETA1, BETA2, EPS, LEARNING_RATE
+
+
+def add_up(values):
+    """Left-to-right sum, the order in which `Value`s add up on every Python version."""
+    return reduce(add, values, 0)
 
 
 def init_weights(rng, vocab_size, model=ModelConfig()):
@@ -32,7 +38,7 @@ def init_weights(rng, vocab_size, model=ModelConfig()):
 
 
 def linear(x, w):
-    return [sum(map(mul, row, x)) for row in w]
+    return [add_up(map(mul, row, x)) for row in w]
 
 
 def columns_last_row_first(w):
@@ -43,7 +49,7 @@ def columns_last_row_first(w):
 
 def rmsnorm(x, inv_n):
     """Step 3's RMSNorm, keeping the scale and the normalised sum for backward."""
-    u = sum([xi * xi for xi in x]) * inv_n + RMSNORM_EPS
+    u = add_up([xi * xi for xi in x]) * inv_n + RMSNORM_EPS
     scale = u**-0.5
     return [xi * scale for xi in x], scale, u
 
@@ -52,7 +58,7 @@ def rmsnorm(x, inv_n):
 def rmsnorm_backward(x, scale, u, dout, inv_n, dx=None):
     """d(loss)/dx for out = x * (mean(x**2) + eps)**-0.5; `dx` is what x has
     already received from the residual branch (autograd adds that first)."""
-    dscale = sum(map(mul, reversed(x), reversed(dout)))
+    dscale = add_up(map(mul, reversed(x), reversed(dout)))
     dsq = inv_n * ((-0.5 * u**-1.5) * dscale)  # the same for every x_j**2
     if dx is None:
         return [(scale * do + xi * dsq) + xi * dsq for xi, do in zip(x, dout)]
@@ -103,13 +109,13 @@ class Engine:
             for h in range(n_head):
                 lo, hi = h * hd, h * hd + hd
                 q_h = q[lo:hi]
-                logits = [sum(map(mul, q_h, k[lo:hi])) * self.inv_sqrt_hd for k in keys[li]]
+                logits = [add_up(map(mul, q_h, k[lo:hi])) * self.inv_sqrt_hd for k in keys[li]]
                 biggest = max(logits)
                 exps = [math.exp(v - biggest) for v in logits]
-                total = sum(exps)
+                total = add_up(exps)
                 inv_total = total**-1
                 weights = [e * inv_total for e in exps]
-                x_attn += [sum(map(mul, weights, [v[j] for v in values[li]])) for j in range(lo, hi)]
+                x_attn += [add_up(map(mul, weights, [v[j] for v in values[li]])) for j in range(lo, hi)]
                 heads.append((exps, weights, total))
             res1 = [a + b for a, b in zip(linear(x_attn, w[layer + "attn_wo"]), x_in)]
             x2, scale2, u2 = rmsnorm(res1, inv_n)
@@ -135,12 +141,12 @@ class Engine:
             logits, record = self.forward(w, tokens[pos], pos, keys, values)
             biggest = max(logits)
             exps = [math.exp(v - biggest) for v in logits]
-            total = sum(exps)
+            total = add_up(exps)
             target = tokens[pos + 1]
             prob = exps[target] * total**-1
             losses.append(-math.log(prob))
             saved.append((record, exps, total, target, prob))
-        return (1 / n) * sum(losses), keys, values, saved
+        return (1 / n) * add_up(losses), keys, values, saved
 
     def backward(self, w, tokens, loss, keys, values, saved):
         """The loss and its gradient, from what name_loss kept."""
@@ -175,7 +181,7 @@ class Engine:
             skipped = list(reversed(dlogits))
             skipped[len(skipped) - 1 - target] = 0.0
             target_row = w["lm_head"][target]
-            dx = [sum(map(mul, col, skipped)) + target_row[j] * dlogits[target]
+            dx = [add_up(map(mul, col, skipped)) + target_row[j] * dlogits[target]
                   for j, col in enumerate(lm_cols)]
             pairs["lm_head"].append((x_out, dlogits))
             # --8<-- [end:loss_backward]
@@ -189,7 +195,7 @@ class Engine:
         for name, ps in pairs.items():
             x_cols = list(zip(*[x for x, _ in ps]))
             dy_cols = list(zip(*[dy for _, dy in ps]))
-            grad[name] = [[sum(map(mul, xc, dyc)) for xc in x_cols] for dyc in dy_cols]
+            grad[name] = [[add_up(map(mul, xc, dyc)) for xc in x_cols] for dyc in dy_cols]
         # --8<-- [end:weight_gradients]
         return loss, {name: grad[name] for name in w}
 
@@ -201,17 +207,17 @@ class Engine:
         # --8<-- [start:mlp_backward]
         # MLP block: fc2, ReLU, fc1, RMSNorm (the residual gave res1 dres2 first)
         dres2_rev = dres2[::-1]
-        dact = [sum(map(mul, col, dres2_rev)) for col in fc2_cols]
+        dact = [add_up(map(mul, col, dres2_rev)) for col in fc2_cols]
         dpre = [d if v > 0 else 0.0 for d, v in zip(dact, pre)]
         dpre_rev = dpre[::-1]
-        dx2 = [sum(map(mul, col, dpre_rev)) for col in fc1_cols]
+        dx2 = [add_up(map(mul, col, dpre_rev)) for col in fc1_cols]
         pairs[layer + "mlp_fc2"].append((act, dres2))
         pairs[layer + "mlp_fc1"].append((x2, dpre))
         dres1 = rmsnorm_backward(res1, scale2, u2, dx2, inv_n, dres2)
         # --8<-- [end:mlp_backward]
         # attention output projection
         dres1_rev = dres1[::-1]
-        dx_attn = [sum(map(mul, col, dres1_rev)) for col in wo_cols]
+        dx_attn = [add_up(map(mul, col, dres1_rev)) for col in wo_cols]
         pairs[layer + "attn_wo"].append((x_attn, dres1))
         dq = []
         # --8<-- [start:attention_backward]
@@ -221,17 +227,17 @@ class Engine:
             dout_rev = dout[::-1]
             dweights = []
             for t, a in enumerate(weights):
-                dweights.append(sum(map(mul, values[t][lo:hi][::-1], dout_rev)))
+                dweights.append(add_up(map(mul, values[t][lo:hi][::-1], dout_rev)))
                 dvalues[t][lo:hi] = [dv + a * d for dv, d in zip(dvalues[t][lo:hi], dout)]
             # weights = exps * total**-1, one power node per position t: the
             # total receives them from the last t to the first
             local = -1 * total**-2
-            dtotal = sum([local * (e * dw) for e, dw in zip(reversed(exps), reversed(dweights))])
+            dtotal = add_up([local * (e * dw) for e, dw in zip(reversed(exps), reversed(dweights))])
             inv_total = total**-1
             dscores = [self.inv_sqrt_hd * (e * (inv_total * dw + dtotal)) for e, dw in zip(exps, dweights)]
             dscores_rev = dscores[::-1]
             for j in range(lo, hi):
-                dq.append(sum(map(mul, [k[j] for k in keys[pos::-1]], dscores_rev)))
+                dq.append(add_up(map(mul, [k[j] for k in keys[pos::-1]], dscores_rev)))
             q_h = q[lo:hi]
             for t, ds in enumerate(dscores):
                 dkeys[t][lo:hi] = [dk + qj * ds for dk, qj in zip(dkeys[t][lo:hi], q_h)]
@@ -242,7 +248,7 @@ class Engine:
         order = self.qkv_order[0 if pos == 0 else 1]
         douts = (dq, dk, dv)
         dqkv = [douts[which][r] for which, r in order]
-        dx1 = [sum(map(mul, col, dqkv)) for col in qkv_cols[0 if pos == 0 else 1]]
+        dx1 = [add_up(map(mul, col, dqkv)) for col in qkv_cols[0 if pos == 0 else 1]]
         return rmsnorm_backward(x_in, scale1, u1, dx1, inv_n, dres1)
 
     # -- sampling ------------------------------------------------------------
@@ -255,7 +261,7 @@ class Engine:
             scaled = [v * temperature**-1 for v in logits]  # v / temperature, as a Value does it
             biggest = max(scaled)
             exps = [math.exp(v - biggest) for v in scaled]
-            total = sum(exps)
+            total = add_up(exps)
             probs = [e * total**-1 for e in exps]
             token_id = rng.choices(range(tokenizer.vocab_size), weights=probs)[0]
             if token_id == tokenizer.BOS:

@@ -3,7 +3,7 @@
 `nox -s serve` sets MICROGPT_BUILD_CACHE to a folder; then the pictures, the
 executed notebooks and the wheel are reused from it as long as what they are
 made from has not changed. The key is the content of those inputs (INPUTS:
-the package source, the results files, the build hooks), never a time stamp, so
+the package source, the results files, the build hooks, the npm lock file), never a time stamp, so
 a stale entry cannot be served: any edit to them makes a new key. Without the
 variable (`nox -s docs`, CI) nothing is cached and everything is made afresh.
 """
@@ -20,6 +20,7 @@ INPUTS = {  # what each kind of cached output is made from
     "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/hooks/*.py"),
     "notebooks": ("microgpt/*.py", "docs/results/*.json"),
     "wheel": ("microgpt/*.py", "pyproject.toml", "README.md"),  # the README is the wheel's description
+    "editor": ("docs/hooks/editor.mjs", "package-lock.json"),
 }
 
 

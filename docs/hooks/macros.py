@@ -38,6 +38,7 @@ from microgpt.data import Tokenizer
 from microgpt.results import load, load_timings
 
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling hooks, as mkdocs does when it loads them
+import browser_python  # noqa: E402
 import downloads  # noqa: E402
 
 RESULTS_DIR = "docs/results"
@@ -77,6 +78,7 @@ def define_env(env):
     env.filters["sci"] = lambda x: f"{x:.1e}"
     env.macro(code_lines)
     env.variables["wheel"] = downloads.wheel_name()
+    env.variables["browser_python"] = {"megabytes": round(browser_python.download_bytes() / 1e6)}
 
     def site_link(path):
         """`path` (relative to the site root) as a link from the current page."""

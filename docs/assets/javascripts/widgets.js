@@ -77,7 +77,7 @@
   };
 
   const widgets = {};
-  window.MicroGPT = { widgets, el, error, withData, svgElement, softmax, bars, plural, state, siteRoot };
+  window.MicroGPT = Object.assign(window.MicroGPT || {}, { widgets, el, error, withData, svgElement, softmax, bars, plural, state, siteRoot });
 
   function mount() {
     document.querySelectorAll(".mg-widget[data-widget]:not([data-mounted])").forEach((root) => {

@@ -1,0 +1,143 @@
+// The reader's Python: Pyodide in a Web Worker, one per tab, started by
+// python.js on the first Run. Everything comes from this site: the runtime
+// (pyodide/<version>/, copied from the npm package at build time), the
+// microgpt wheel and names.txt (downloads/). Messages in:
+//   {type: "start", runtime}             load everything, report progress
+//   {type: "run", id, code}              run a reader's snippet
+//   {type: "train", id, settings}        a live training run (microgpt.live.train)
+//   {type: "stop"}                       ask a training run to stop after this step
+// Messages out: progress, ready, failed, output, step, done.
+"use strict";
+
+let pyodide = null;
+let interrupt = null; // Uint8Array over a SharedArrayBuffer, when the page is cross-origin isolated
+
+// Count the bytes of every download as it streams in, for the progress bar.
+function countingFetch(report) {
+  const realFetch = self.fetch.bind(self);
+  return async (...args) => {
+    const response = await realFetch(...args);
+    if (!response.body) return response;
+    const counter = new TransformStream({
+      transform(chunk, controller) {
+        report(chunk.byteLength);
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(counter), {
+      status: response.status, statusText: response.statusText, headers: response.headers,
+    });
+  };
+}
+
+async function start(runtime) {
+  const started = performance.now();
+  let loaded = 0;
+  const progress = (bytes) => {
+    loaded += bytes;
+    postMessage({ type: "progress", loaded, total: runtime.bytes, seconds: (performance.now() - started) / 1000 });
+  };
+  self.fetch = countingFetch(progress);
+  importScripts(runtime.pyodide + "pyodide.js");
+  pyodide = await loadPyodide({ indexURL: runtime.pyodide, stdout: () => {}, stderr: () => {} });
+  await pyodide.loadPackage(runtime.wheel, { messageCallback: () => {} });
+  const names = await fetch(runtime.names);
+  if (!names.ok) throw new Error("names.txt: HTTP " + names.status);
+  pyodide.FS.writeFile("/home/pyodide/names.txt", new Uint8Array(await names.arrayBuffer()));
+  pyodide.runPython("import os; os.environ['MICROGPT_NAMES'] = '/home/pyodide/names.txt'");
+  pyodide.runPython(STOP_CHECK);
+  if (self.crossOriginIsolated) {
+    interrupt = new Uint8Array(new SharedArrayBuffer(1));
+    pyodide.setInterruptBuffer(interrupt);
+  }
+  self.fetch = fetch; // later downloads are not the runtime's
+  return { seconds: (performance.now() - started) / 1000, python: pyodide.runPython("import sys; sys.version.split()[0]"), interrupt };
+}
+
+// Output goes to the page line by line, as the code prints it.
+function streamTo(id) {
+  pyodide.setStdout({ batched: (text) => postMessage({ type: "output", id, stream: "stdout", text: text + "\n" }) });
+  pyodide.setStderr({ batched: (text) => postMessage({ type: "output", id, stream: "stderr", text: text + "\n" }) });
+}
+
+// Between training steps, Python asks should_stop(). With JavaScript Promise
+// Integration (JSPI) the running Python can wait for the event loop, so a Stop
+// message gets in; without it, python.js restarts the worker instead.
+self.mgStopRequested = false;
+self.mgYield = () => new Promise((resolve) => setTimeout(resolve, 0));
+const canSuspend = typeof WebAssembly.Suspending === "function";
+const STOP_CHECK = `
+import time, js
+from pyodide.ffi import can_run_sync, run_sync
+
+_last_yield = 0.0
+
+def should_stop():
+    global _last_yield
+    if can_run_sync() and time.monotonic() - _last_yield > 0.1:
+        _last_yield = time.monotonic()
+        run_sync(js.mgYield())
+    return bool(js.mgStopRequested)
+`;
+
+async function run(id, code) {
+  streamTo(id);
+  const started = performance.now();
+  if (interrupt) interrupt[0] = 0;
+  const runSnippet = pyodide.pyimport("microgpt.live").run_snippet;
+  const ok = runSnippet(code);
+  runSnippet.destroy();
+  postMessage({ type: "done", id, ok, seconds: (performance.now() - started) / 1000 });
+}
+
+async function train(id, settings) {
+  streamTo(id);
+  self.mgStopRequested = false;
+  if (interrupt) interrupt[0] = 0;
+  const live = pyodide.pyimport("microgpt.live");
+  const shouldStop = pyodide.globals.get("should_stop");
+  let pending = [], lastPost = 0;
+  const flush = () => {
+    postMessage({ type: "step", id, points: pending });
+    pending = [];
+    lastPost = performance.now();
+  };
+  const onStep = (step, loss, smoothed) => {
+    pending.push([step, loss, smoothed]);
+    if (performance.now() - lastPost > 50) flush();
+  };
+  const log = (line) => postMessage({ type: "output", id, stream: "stdout", text: line + "\n" });
+  const args = [settings.program, onStep, shouldStop, {
+    num_steps: settings.num_steps, learning_rate_value: settings.learning_rate ?? null,
+    temperature: settings.temperature, seed: settings.seed, names: settings.names ?? null, log,
+  }];
+  try {
+    const result = canSuspend ? await live.train.callPromisingKwargs(...args) : live.train.callKwargs(...args);
+    flush();
+    postMessage({ type: "done", id, ok: true, result: result.toJs({ dict_converter: Object.fromEntries }) });
+    result.destroy();
+  } catch (error) {
+    flush();
+    const last = String(error.message || error).trim().split("\n").pop();
+    const stopped = /^(microgpt\.live\.Stopped|KeyboardInterrupt)/.test(last);
+    postMessage({ type: "done", id, ok: false, stopped, message: last.replace(/^[\w.]*(Stopped|MicrogptError): /, "") });
+  } finally {
+    shouldStop.destroy();
+    live.destroy();
+  }
+}
+
+self.onmessage = async ({ data }) => {
+  if (data.type === "stop") {
+    self.mgStopRequested = true;
+    return;
+  }
+  try {
+    if (data.type === "start") postMessage({ type: "ready", ...(await start(data.runtime)) });
+    else if (data.type === "run") await run(data.id, data.code);
+    else if (data.type === "train") await train(data.id, data.settings);
+  } catch (error) {
+    // A fatal error (say, the stack overflowed) leaves Pyodide unusable: python.js restarts it.
+    postMessage({ type: "failed", id: data.id, fatal: Boolean(error.pyodide_fatal_error), message: String(error.message || error) });
+  }
+};

@@ -1,0 +1,117 @@
+// MicroGPT.python: the real microgpt package, running in this tab.
+// One Web Worker (python-worker.js) per tab, started on the first run() or
+// train() and shared by every "Try it" block and panel of the page. Nothing
+// of Pyodide is downloaded before that.
+//   run(code, {onOutput})                  -> Promise<{ok, seconds}>
+//   train(settings, {onOutput, onSteps})   -> Promise<{ok, stopped, result | message}>
+//   stop()      a training run stops after its current step; any other code is
+//               interrupted (cross-origin isolated pages) or the worker is
+//               restarted, and the reader is told the session was reset.
+//   onStatus(listener)  calls listener({state: "loading", loaded, total, seconds} | {state: "ready", ...}
+//               | {state: "failed", message} | {state: "reset"}); returns a function that unsubscribes
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  const siteRoot = script ? new URL("../../", script.src).href : new URL("/", location.href).href;
+  const STOP_GRACE_MS = 1000; // after this, Stop restarts the worker
+  let worker = null, ready = null, interrupt = null, nextId = 1;
+  const pending = new Map(); // id -> {resolve, handlers}
+  const listeners = new Set();
+  const status = (value) => listeners.forEach((listener) => listener(value));
+
+  function fail(message, extra) {
+    pending.forEach(({ resolve }) => resolve({ ok: false, message, ...extra }));
+    pending.clear();
+  }
+
+  function startWorker() {
+    worker = new Worker(siteRoot + "assets/javascripts/python-worker.js");
+    ready = new Promise((resolve, reject) => {
+      worker.onerror = (event) => reject(new Error(event.message || "the Python worker could not start"));
+      worker.onmessage = ({ data }) => {
+        if (data.type === "progress") status({ state: "loading", ...data });
+        else if (data.type === "ready") {
+          interrupt = data.interrupt || null;
+          status({ state: "ready", seconds: data.seconds, python: data.python });
+          resolve(data);
+        } else if (data.type === "failed" && !pending.has(data.id)) reject(new Error(data.message));
+        else handle(data);
+      };
+    });
+    ready.catch((error) => {
+      status({ state: "failed", message: error.message });
+      fail("Python could not start in this browser: " + error.message);
+      worker.terminate();
+      worker = null;
+    });
+    fetch(siteRoot + "pyodide/runtime.json")
+      .then((response) => {
+        if (!response.ok) throw new Error("pyodide/runtime.json: HTTP " + response.status);
+        return response.json();
+      })
+      .then((runtime) => {
+        for (const key of ["pyodide", "wheel", "names"]) runtime[key] = new URL(runtime[key], siteRoot).href;
+        worker.postMessage({ type: "start", runtime });
+      })
+      .catch((error) => worker.onerror({ message: error.message }));
+    status({ state: "loading", loaded: 0, total: 0, seconds: 0 });
+  }
+
+  function handle(data) {
+    const job = pending.get(data.id);
+    if (!job) return;
+    if (data.type === "output" && job.handlers.onOutput) job.handlers.onOutput(data.text, data.stream);
+    else if (data.type === "step" && job.handlers.onSteps) job.handlers.onSteps(data.points);
+    else if (data.type === "done" || data.type === "failed") {
+      pending.delete(data.id);
+      if (data.fatal) {
+        worker.terminate();
+        worker = null;
+        data.message = "Python crashed (" + data.message + ") and will start afresh at the next Run.";
+      }
+      job.resolve(data);
+    }
+  }
+
+  async function send(message, handlers) {
+    if (!worker) startWorker();
+    try {
+      await ready;
+    } catch (error) {
+      return { ok: false, message: "Python could not start in this browser: " + error.message };
+    }
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, { resolve, handlers: handlers || {} });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  function stop() {
+    if (!worker || pending.size === 0) return;
+    worker.postMessage({ type: "stop" });
+    if (interrupt) interrupt[0] = 2; // SIGINT: KeyboardInterrupt in the running code
+    const busy = [...pending.keys()];
+    setTimeout(() => {
+      if (!busy.some((id) => pending.has(id))) return;
+      worker.terminate(); // it did not stop by itself: start afresh
+      worker = null;
+      fail("Stopped. Python was restarted, so this page's earlier variables are gone.", { stopped: true, reset: true });
+      status({ state: "reset" });
+    }, STOP_GRACE_MS);
+  }
+
+  const MicroGPT = (window.MicroGPT = window.MicroGPT || {});
+  MicroGPT.python = {
+    run: (code, handlers) => send({ type: "run", code }, handlers),
+    train: (settings, handlers) => send({ type: "train", settings }, handlers),
+    stop,
+    busy: () => pending.size > 0,
+    started: () => worker !== null,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+})();

@@ -1,0 +1,119 @@
+"""The package as the site's in-browser Python uses it (Pyodide, in a Web Worker:
+docs/assets/javascripts/python-worker.js): a reader's snippet run as a script,
+with a short traceback when it fails, and a training run that reports every
+step as it goes. Plain Python, so it is tested here under CPython; no step
+module imports it.
+"""
+
+import sys
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+from .analysis import mean_last
+from .config import RunConfig
+from .errors import MicrogptError
+from .steps import load_module
+
+SNIPPET = "<your code>"  # the file name a reader's code gets in tracebacks
+PROGRAMS = {  # what the live-training panels may run: the modules whose run() they call
+    "step1": "step1_gradient_descent",
+    "step5": "step5_adam",
+    "step5-fast": "fast",
+}
+
+
+class Stopped(Exception):
+    """The reader pressed Stop during a training run."""
+
+
+def run_snippet(code, namespace=None):
+    """Run code as a script would run; return True if it finished. A failure
+    prints one short message to stderr: the package's own message for bad
+    input, else a traceback of the reader's lines and the line that raised."""
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
+    try:
+        exec(compile(code, SNIPPET, "exec"), namespace)
+    except SystemExit as done:
+        return done.code in (None, 0)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return False
+    except BaseException as error:  # whatever the reader's code raised: reported, never re-raised
+        print(short_traceback(error), file=sys.stderr, end="")
+        return False
+    return True
+
+
+def short_traceback(error):
+    """A traceback of the reader's own lines, plus the line that raised when it
+    is in the package or the standard library; then the error itself."""
+    if isinstance(error, SyntaxError) and error.filename == SNIPPET:
+        return "".join(traceback.format_exception_only(error))
+    frames = traceback.extract_tb(error.__traceback__)
+    shown = [frame for frame in frames if frame.filename == SNIPPET]
+    if frames and frames[-1].filename != SNIPPET:
+        shown.append(frames[-1])
+    lines = ["Traceback (your code, and the line that raised):\n"]
+    for frame in shown:
+        where = "line" if frame.filename == SNIPPET else f"{short_path(frame.filename)}, line"
+        lines.append(f"  {where} {frame.lineno}, in {frame.name}\n")
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}\n")
+    name = "error" if isinstance(error, MicrogptError) else type(error).__name__
+    return "".join(lines) + f"{name}: {error}\n"
+
+
+def short_path(filename):
+    """microgpt/step1_gradient_descent.py rather than the whole site-packages path."""
+    path = Path(filename)
+    return "/".join(path.parts[-2:]) if path.parent.name == "microgpt" else path.name
+
+
+@contextmanager
+def learning_rate(module, value):
+    """Run with module.LEARNING_RATE set to value (the step's training loop reads
+    it at every step), then put the step's own value back."""
+    if value is None:
+        yield
+        return
+    if not value > 0:
+        raise MicrogptError(f"the learning rate must be greater than 0, got {value!r}")
+    saved = module.LEARNING_RATE
+    module.LEARNING_RATE = value
+    try:
+        yield
+    finally:
+        module.LEARNING_RATE = saved
+
+
+def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=None,
+          temperature=0.5, seed=42, names=None, log=print):
+    """Run a step's own program (its run(), as `python -m microgpt` does) and
+    call on_step(step, loss, smoothed) after every training step, where
+    smoothed is the mean of the last 50 losses, the curve the site draws.
+    should_stop() is asked after each step; True ends the run with Stopped.
+    `names`: a text of one name per line to train on instead of names.txt."""
+    if program not in PROGRAMS:
+        raise MicrogptError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
+    data = None
+    if names is not None:
+        data = Path("your_names.txt").absolute()
+        data.write_text(names, encoding="utf-8")
+    config = RunConfig(num_steps=num_steps, temperature=temperature, seed=seed,
+                       data=None if data is None else str(data))
+    module = load_module(PROGRAMS[program])
+    losses = []
+
+    def watch(step, loss):
+        losses.append(loss)
+        on_step(step, loss, mean_last(losses))
+        if should_stop():
+            raise Stopped(f"stopped after {step + 1} of {num_steps} steps")
+
+    started = time.perf_counter()
+    with learning_rate(module, learning_rate_value):
+        result = module.run(config, log=log, watch=watch)
+    return {"seconds": time.perf_counter() - started, "samples": result["samples"],
+            "final_smoothed": mean_last(losses)}

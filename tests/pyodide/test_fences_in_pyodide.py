@@ -1,0 +1,85 @@
+"""Every runnable fence of the site, run in Pyodide (the Python the reader's
+browser runs, from the npm package pinned in package.json, under Node,
+offline) against the microgpt wheel, prints exactly the output the page
+shows, character for character. pytest-codeblocks checks the same outputs
+under CPython of Pyodide's minor version (`nox -s codeblocks` runs both).
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from microgpt.data import names_path
+
+ROOT = Path(__file__).parents[2]
+RUNNER = Path(__file__).with_name("run_fences.mjs")
+sys.path.insert(0, str(ROOT / "tests"))
+from pages.fences import all_fences  # noqa: E402
+
+
+def blocks():
+    """(where, code, expected output) of every executed `python` fence (the
+    `sh` ones are terminal commands: the browser runs no shell)."""
+    found, fences = [], all_fences()
+    for fence, after in zip(fences, fences[1:]):
+        if fence.kind == "executed" and fence.info == "python" and after.kind == "output":
+            found.append((fence.where, "\n".join(fence.body) + "\n", "\n".join(after.body) + "\n"))
+    return found
+
+
+BLOCKS = blocks()
+
+
+def build_wheel(folder):
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
+                           "--no-build-isolation", "--wheel-dir", str(folder), str(ROOT)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # what setuptools leaves behind
+    for leftover in ROOT.glob("*.egg-info"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    (wheel,) = folder.glob("microgpt-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def pyodide_results(tmp_path_factory):
+    if not (ROOT / "node_modules" / "pyodide").is_dir():
+        pytest.fail("Pyodide is not installed: run `npm ci` (nox -s codeblocks does)")
+    folder = tmp_path_factory.mktemp("pyodide")
+    wheel = build_wheel(folder)
+    listing = folder / "blocks.json"
+    listing.write_text(json.dumps([{"id": where, "code": code} for where, code, _ in BLOCKS]))
+    done = subprocess.run(["node", str(RUNNER), str(listing), str(wheel), str(names_path())],
+                          capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout)
+    runtime = results.pop("__runtime__")
+    print(f"\nPyodide's Python {runtime['python']}, loaded in {runtime['load_seconds']:.1f} s; "
+          f"{len(results)} blocks in {sum(r['seconds'] for r in results.values()):.0f} s")
+    return runtime, results
+
+
+def test_every_python_fence_is_collected():
+    fences = all_fences()
+    assert len(BLOCKS) == sum(fence.kind == "executed" and fence.info == "python" for fence in fences) > 60
+
+
+def test_pyodide_runs_the_python_of_the_expected_outputs(pyodide_results):
+    runtime, _ = pyodide_results
+    pyodide_minor = tuple(int(part) for part in runtime["python"].split(".")[:2])
+    assert pyodide_minor == sys.version_info[:2], (
+        f"Pyodide runs Python {runtime['python']}; the expected outputs must be checked under "
+        f"the same minor version, but this is {sys.version.split()[0]}")
+
+
+@pytest.mark.parametrize(("where", "code", "expected"), BLOCKS, ids=[where for where, _, _ in BLOCKS])
+def test_the_block_prints_the_pages_output_in_pyodide(pyodide_results, where, code, expected):
+    _, results = pyodide_results
+    result = results[where]
+    assert result["ok"], result["stderr"]
+    assert result["stdout"] == expected

@@ -1,0 +1,164 @@
+"""The reader's Python, used as a reader would in a real browser (Debian's
+Chromium driven by Playwright, every host but 127.0.0.1 blocked): Run on
+"Try it" blocks of every step prints the page's output, an edited block
+prints its own, an error points at the reader's line, Stop ends an endless
+loop, and the live training of 1.9 ends where the results file says.
+Measured times are printed (pytest -s) for the notes of the issue.
+"""
+
+import re
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from browser import open_page
+
+from microgpt.analysis import mean_last
+from microgpt.results import load
+
+RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
+PYTHON_TIMEOUT_MS = 180_000  # the first Run downloads and starts Python
+SAMPLE_BLOCKS = {  # page: which of its "Try it" blocks (by order on the page) to run
+    "step-0/02-tokenizer/": 0,
+    "step-1/05-forward-pass/": 0,
+    "step-2/02-value-class/": 0,
+    "step-3/03-rmsnorm/": 0,
+    "step-4/03-multi-head-code/": 0,
+    "step-5/04-training-results/": 0,
+}
+
+
+def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
+    """Press Run on block `index` and wait for it to end; returns (output, note, seconds)."""
+    bar = page.locator(".mg-run-bar").nth(index)
+    panel = page.locator(f'.mg-run[data-block="{index}"]')
+    started = time.perf_counter()
+    bar.get_by_role("button", name="Run this code in your browser").click()
+    panel.locator(".mg-run-note").filter(has_text=re.compile("Ran in your browser|Stopped|Python|error")).wait_for(
+        timeout=timeout)
+    return (panel.locator(".mg-run-output").inner_text(), panel.locator(".mg-run-note").inner_text(),
+            time.perf_counter() - started)
+
+
+def expected_output(page, index):
+    """The checked output the page shows under block `index`."""
+    return page.locator(".mg-run").nth(index).evaluate("panel => panel.previousElementSibling.querySelector('code').textContent")
+
+
+def edit_block(page, index, code):
+    page.locator(".mg-run-bar").nth(index).get_by_role("button", name="Edit this code").click()
+    editor = page.locator(".mg-editor .cm-content").first
+    editor.wait_for()
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+@pytest.fixture
+def python_page(browser, root):
+    """Opens pages cold; at the end, fails on any script error or blocked request."""
+    pages = []
+    with ExitStack() as stack:
+        def open_python_page(path):
+            page = stack.enter_context(open_page(browser, root + path))
+            pages.append(page)
+            return page
+
+        yield open_python_page
+        problems = [problem for page in pages
+                    for problem in page.errors + [f"blocked request: {url}" for url in page.blocked]]
+        assert not problems, problems
+
+
+def test_nothing_of_pyodide_is_downloaded_before_the_first_run(python_page):
+    page = python_page("step-1/09-training/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".mg-run-bar").count() >= 2
+    assert not [url for url in page.loaded if re.search(r"pyodide|python-worker|editor\.js|\.whl$|names\.txt", url)]
+    assert page.workers == []
+    output, note, seconds = run_block(page, 0)
+    assert [worker.url for worker in page.workers if worker.url.endswith("python-worker.js")]
+
+
+def test_run_prints_the_pages_output_on_every_step(python_page):
+    for path, index in SAMPLE_BLOCKS.items():
+        page = python_page(path)
+        output, note, seconds = run_block(page, index)
+        assert output == expected_output(page, index), path
+        assert "the same output as the page's" in note, note
+        print(f"\n{path} block {index}: first Run, cold cache, {seconds:.1f} s ({note})")
+        if path == "step-0/02-tokenizer/":
+            again_output, again_note, again = run_block(page, index)
+            assert again_output == output
+            print(f"{path} block {index}: second Run {again:.2f} s ({again_note})")
+            assert again < 5
+
+
+def test_an_edited_block_prints_its_own_output_and_reset_restores_the_page(python_page):
+    page = python_page("step-0/02-tokenizer/")
+    edit_block(page, 0, "from microgpt.data import Tokenizer\nprint(Tokenizer(['ab']).encode('ba'))\n")
+    output, note, _ = run_block(page, 0)
+    assert output == "[2, 1, 0, 2]\n"
+    assert "same output" not in note
+    page.locator(".mg-run-bar").nth(0).get_by_role("button", name="Put the page's code back").click()
+    output, note, _ = run_block(page, 0)
+    assert output == expected_output(page, 0)
+
+
+def test_an_error_points_at_the_readers_line(python_page):
+    page = python_page("step-0/02-tokenizer/")
+    edit_block(page, 0, "from microgpt.data import Tokenizer\n\nTokenizer(['ab']).encode('abc')\n")
+    output, note, _ = run_block(page, 0)
+    assert "line 3, in <module>" in output
+    assert "Tokenizer(['ab']).encode('abc')" in output
+    assert "error: 'abc' contains 'c', which the vocabulary does not have" in output
+    assert "Traceback" in output and len(output.splitlines()) <= 8, output
+
+
+def test_stop_ends_an_endless_loop_within_2_seconds_and_python_starts_again(python_page):
+    page = python_page("step-0/02-tokenizer/")
+    run_block(page, 0)  # Python is up
+    edit_block(page, 0, "while True:\n    pass\n")
+    bar = page.locator(".mg-run-bar").nth(0)
+    bar.get_by_role("button", name="Run this code in your browser").click()
+    page.wait_for_timeout(500)  # it is looping
+    started = time.perf_counter()
+    bar.get_by_role("button", name="Stop the running code").click()
+    page.locator('.mg-run[data-block="0"] .mg-run-note').filter(has_text="Stopped").wait_for(timeout=5000)
+    stopped_after = time.perf_counter() - started
+    print(f"\nStop ended `while True: pass` after {stopped_after:.2f} s")
+    assert stopped_after < 2
+    page.locator(".mg-run-bar").nth(0).get_by_role("button", name="Put the page's code back").click()
+    output, _, _ = run_block(page, 0)
+    assert output == expected_output(page, 0)
+
+
+def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
+    step1 = load("step1", RESULTS_DIR)
+    page = python_page("step-1/09-training/")
+    box = page.locator('.mg-widget[data-widget="live-training"]')
+    started = time.perf_counter()
+    box.get_by_role("button", name="Train in your browser").click()
+    box.locator(".mg-live-status").filter(has_text="Done:").wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
+    status = box.locator(".mg-live-status").inner_text()
+    print(f"\n1.9 live training: {status} (wall clock from the click, Python start included: "
+          f"{time.perf_counter() - started:.1f} s)")
+    assert box.get_attribute("data-final-mean") == f"{mean_last(step1['losses']):.4f}"
+    assert box.locator(".mg-live-samples").inner_text() == "Names it made: " + ", ".join(step1["samples"])
+    assert box.locator("path.mg-series").get_attribute("d").count("L") == len(step1["losses"]) - 1
+
+
+def test_stop_ends_a_live_training_between_two_steps(python_page):
+    page = python_page("step-5/04-training-results/")
+    box = page.locator('.mg-widget[data-widget="live-training"]')
+    box.get_by_label("steps").fill("1000")
+    box.get_by_role("button", name="Train in your browser").click()
+    box.locator(".mg-live-status").filter(has_text="steps/s").wait_for(timeout=PYTHON_TIMEOUT_MS)
+    started = time.perf_counter()
+    box.get_by_role("button", name="Stop").click()
+    box.locator(".mg-live-status").filter(has_text="Stopped").wait_for(timeout=5000)
+    print(f"\nStop ended the Step 5 live training after {time.perf_counter() - started:.2f} s: "
+          f"{box.locator('.mg-live-status').inner_text()}")
+    assert re.fullmatch(r"Stopped after step \d+\.", box.locator(".mg-live-status").inner_text())
