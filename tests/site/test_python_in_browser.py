@@ -22,7 +22,7 @@ PYTHON_TIMEOUT_MS = 180_000  # the first Run downloads and starts Python
 SAMPLE_BLOCKS = {  # page: which of its "Try it" blocks (by order on the page) to run
     "step-0/02-tokenizer/": 0,
     "step-1/05-forward-pass/": 0,
-    "step-2/02-value-class/": 0,
+    "step-2/05-backward/": 2,  # the deep chain: the browser's stack must hold it
     "step-3/03-rmsnorm/": 0,
     "step-4/03-multi-head-code/": 0,
     "step-5/04-training-results/": 0,
@@ -35,15 +35,16 @@ def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
     panel = page.locator(f'.mg-run[data-block="{index}"]')
     started = time.perf_counter()
     bar.get_by_role("button", name="Run this code in your browser").click()
-    panel.locator(".mg-run-note").filter(has_text=re.compile("Ran in your browser|Stopped|Python|error")).wait_for(
-        timeout=timeout)
+    ended = re.compile("Ran in your browser|Stopped|Python|error")
+    panel.locator(".mg-run-note").filter(has_text=ended).wait_for(timeout=timeout)
     return (panel.locator(".mg-run-output").inner_text(), panel.locator(".mg-run-note").inner_text(),
             time.perf_counter() - started)
 
 
 def expected_output(page, index):
     """The checked output the page shows under block `index`."""
-    return page.locator(".mg-run").nth(index).evaluate("panel => panel.previousElementSibling.querySelector('code').textContent")
+    return page.locator(".mg-run").nth(index).evaluate(
+        "panel => panel.previousElementSibling.querySelector('code').textContent")
 
 
 def edit_block(page, index, code):
@@ -76,7 +77,8 @@ def test_nothing_of_pyodide_is_downloaded_before_the_first_run(python_page):
     page = python_page("step-1/09-training/")
     page.wait_for_load_state("networkidle")
     assert page.locator(".mg-run-bar").count() >= 2
-    assert not [url for url in page.loaded if re.search(r"pyodide|python-worker|editor\.js|\.whl$|names\.txt", url)]
+    python_files = re.compile(r"pyodide|python-worker|editor\.js|\.whl$|names\.txt")
+    assert not [url for url in page.loaded if python_files.search(url)]
     assert page.workers == []
     output, note, seconds = run_block(page, 0)
     assert [worker.url for worker in page.workers if worker.url.endswith("python-worker.js")]
