@@ -98,7 +98,7 @@ async function train(id, settings) {
   const shouldStop = pyodide.globals.get("should_stop");
   let pending = [], lastPost = 0;
   const flush = () => {
-    postMessage({ type: "step", id, points: pending });
+    if (pending.length) postMessage({ type: "step", id, points: pending });
     pending = [];
     lastPost = performance.now();
   };
@@ -107,10 +107,12 @@ async function train(id, settings) {
     if (performance.now() - lastPost > 50) flush();
   };
   const log = (line) => postMessage({ type: "output", id, stream: "stdout", text: line + "\n" });
-  const args = [settings.program, onStep, shouldStop, {
-    num_steps: settings.num_steps, learning_rate_value: settings.learning_rate ?? null,
-    temperature: settings.temperature, seed: settings.seed, names: settings.names ?? null, log,
-  }];
+  // Settings left unset keep microgpt.live.train's defaults (a JS null would arrive as jsnull, not None).
+  const given = Object.entries({
+    num_steps: settings.num_steps, learning_rate_value: settings.learning_rate, temperature: settings.temperature,
+    seed: settings.seed, names: settings.names,
+  }).filter(([, value]) => value !== null && value !== undefined);
+  const args = [settings.program, onStep, shouldStop, { ...Object.fromEntries(given), log }];
   try {
     const result = canSuspend ? await live.train.callPromisingKwargs(...args) : live.train.callKwargs(...args);
     flush();

@@ -62,6 +62,7 @@
     async function start() {
       const first = !MicroGPT.python.started();
       panel.hidden = false;
+      panel.dataset.state = "running";
       output.textContent = "";
       note.replaceChildren(first ? progressLine() : "");
       run.disabled = true;

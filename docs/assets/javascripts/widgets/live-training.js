@@ -16,6 +16,26 @@
     return { input, field: el("label", { class: "mg-live-field" }, label + " ", input), key };
   }
 
+  // Loss ticks on the left, the first and last step below, drawn in the plot's own units.
+  function axes(steps) {
+    const ns = "http://www.w3.org/2000/svg";
+    const node = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, v));
+      if (text) n.textContent = text;
+      return n;
+    };
+    const y = (loss) => H - ((loss - LOW) / (HIGH - LOW)) * H;
+    const parts = [node("line", { x1: 0, y1: H, x2: W, y2: H, class: "mg-live-axis" })];
+    for (let loss = 2; loss <= HIGH; loss += 0.5) {
+      parts.push(node("line", { x1: 0, y1: y(loss), x2: W, y2: y(loss), class: "mg-live-axis", "stroke-dasharray": "2 4" }),
+        node("text", { x: 2, y: y(loss) - 2, class: "mg-live-tick" }, "loss " + loss.toFixed(1)));
+    }
+    parts.push(node("text", { x: 0, y: H + 12, class: "mg-live-tick" }, "step 1"),
+      node("text", { x: W, y: H + 12, class: "mg-live-tick", "text-anchor": "end" }, "step " + steps));
+    return parts;
+  }
+
   MicroGPT.widgets["live-training"] = function (root) {
     const program = root.dataset.program || "step1";
     const fields = [
@@ -36,12 +56,14 @@
     const stop = el("button", { type: "button", class: "md-button", text: "Stop" });
     stop.hidden = true;
     const status = el("p", { class: "mg-live-status", "aria-live": "polite", text: "Runs the real package in this tab; nothing leaves your computer." });
-    const svg = svgElement(W, H, "mg-plot mg-wide mg-live-chart");
+    const svg = svgElement(W, H + 16, "mg-plot mg-wide mg-live-chart");
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", "loss at each training step, drawn as training runs");
     const samples = el("p", { class: "mg-live-samples", "aria-live": "polite" });
     root.append(el("div", { class: "mg-live-settings" }, ...fields.map((f) => f.field), ...(engines ? [el("label", { class: "mg-live-field" }, "engine ", engines)] : [])),
       own, el("div", { class: "mg-live-buttons" }, train, stop), status, svg, samples);
+
+    svg.replaceChildren(...axes(Number(fields[0].input.value) || 1000));
 
     let running = false;
     async function start() {
@@ -61,7 +83,7 @@
       const smooth = document.createElementNS("http://www.w3.org/2000/svg", "path");
       raw.setAttribute("class", "mg-live-raw");
       smooth.setAttribute("class", "mg-series mg-step-" + program.charAt(4));
-      svg.replaceChildren(raw, smooth);
+      svg.replaceChildren(...axes(steps), raw, smooth);
       let rawPath = "", smoothPath = "", last = null;
       const started = performance.now();
       status.textContent = MicroGPT.python.started() ? "Training…" : "Starting Python in your browser (once per tab)…";
@@ -75,6 +97,7 @@
         temperature: values.temperature, seed: values.seed, names: names.value.trim() ? names.value : null,
       }, {
         onSteps(points) {
+          if (!points.length) return;
           if (firstStep === null) firstStep = performance.now();
           points.forEach(([step, loss, mean]) => {
             rawPath += (step ? "L" : "M") + x(step).toFixed(1) + " " + y(loss).toFixed(1);
