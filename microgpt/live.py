@@ -41,26 +41,29 @@ def run_snippet(code, namespace=None):
         print("Stopped.", file=sys.stderr)
         return False
     except BaseException as error:  # whatever the reader's code raised: reported, never re-raised
-        print(short_traceback(error), file=sys.stderr, end="")
+        print(short_traceback(error, code), file=sys.stderr, end="")
         return False
     return True
 
 
-def short_traceback(error):
-    """A traceback of the reader's own lines, plus the line that raised when it
-    is in the package or the standard library; then the error itself."""
+def short_traceback(error, code):
+    """A traceback of the reader's own lines (from `code`), plus the line that
+    raised when it is in the package or the standard library; then the error."""
     if isinstance(error, SyntaxError) and error.filename == SNIPPET:
         return "".join(traceback.format_exception_only(error))
     frames = traceback.extract_tb(error.__traceback__)
     shown = [frame for frame in frames if frame.filename == SNIPPET]
     if frames and frames[-1].filename != SNIPPET:
         shown.append(frames[-1])
+    source = code.splitlines()
     lines = ["Traceback (your code, and the line that raised):\n"]
     for frame in shown:
-        where = "line" if frame.filename == SNIPPET else f"{short_path(frame.filename)}, line"
+        mine = frame.filename == SNIPPET
+        where = "line" if mine else f"{short_path(frame.filename)}, line"
         lines.append(f"  {where} {frame.lineno}, in {frame.name}\n")
-        if frame.line:
-            lines.append(f"    {frame.line.strip()}\n")
+        text = source[frame.lineno - 1] if mine and 0 < frame.lineno <= len(source) else frame.line
+        if text and text.strip():
+            lines.append(f"    {text.strip()}\n")
     name = "error" if isinstance(error, MicrogptError) else type(error).__name__
     return "".join(lines) + f"{name}: {error}\n"
 

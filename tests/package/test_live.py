@@ -1,0 +1,89 @@
+"""microgpt.live: what the site's in-browser Python calls, checked here under
+CPython (tests/site/test_python_in_browser.py runs it in Pyodide)."""
+
+import pytest
+
+from microgpt import live, step1_gradient_descent
+from microgpt.analysis import mean_last
+from microgpt.errors import MicrogptError
+
+
+def test_a_snippet_runs_as_a_script_in_a_fresh_namespace(capsys):
+    assert live.run_snippet("x = 6 * 7\nprint(x, __name__)\n")
+    assert live.run_snippet("print('x' in globals())\n")
+    assert capsys.readouterr().out == "42 __main__\nFalse\n"
+
+
+def test_an_error_shows_the_readers_line_and_the_line_that_raised(capsys):
+    code = "from microgpt.data import Tokenizer\n\nTokenizer(['ab']).encode('abc')\n"
+    assert not live.run_snippet(code)
+    assert capsys.readouterr().err == (
+        "Traceback (your code, and the line that raised):\n"
+        "  line 3, in <module>\n"
+        "    Tokenizer(['ab']).encode('abc')\n"
+        "  microgpt/data.py, line 190, in encode\n"
+        "    raise MicrogptError(\n"
+        "error: 'abc' contains 'c', which the vocabulary does not have; use only these characters: ab\n")
+
+
+def test_the_traceback_keeps_every_frame_of_the_readers_code_only(capsys):
+    code = "def f(n):\n    return 1 / n\n\nf(0)\n"
+    assert not live.run_snippet(code)
+    assert capsys.readouterr().err == (
+        "Traceback (your code, and the line that raised):\n"
+        "  line 4, in <module>\n    f(0)\n"
+        "  line 2, in f\n    return 1 / n\n"
+        "ZeroDivisionError: division by zero\n")
+
+
+def test_a_syntax_error_points_at_its_line(capsys):
+    assert not live.run_snippet("print(1)\nprint(2\n")
+    err = capsys.readouterr().err
+    assert 'File "<your code>", line 2' in err and "SyntaxError" in err and "Traceback" not in err
+
+
+def test_exit_and_interrupt_end_a_snippet_quietly(capsys):
+    assert live.run_snippet("raise SystemExit\n")
+    assert not live.run_snippet("raise SystemExit(3)\n")
+    assert not live.run_snippet("raise KeyboardInterrupt\n")
+    assert capsys.readouterr().err == "Stopped.\n"
+
+
+@pytest.mark.needs_names
+def test_train_reports_every_step_and_returns_the_programs_names():
+    seen = []
+    result = live.train("step1", lambda step, loss, smoothed: seen.append((step, loss, smoothed)),
+                        lambda: False, num_steps=30, log=lambda line: None)
+    losses = [loss for _, loss, _ in seen]
+    assert [step for step, _, _ in seen] == list(range(30))
+    assert seen[-1][2] == mean_last(losses) == result["final_smoothed"]
+    expected = step1_gradient_descent.run(step1_gradient_descent.RunConfig(num_steps=30), log=lambda line: None)
+    assert losses == expected["losses"] and result["samples"] == expected["samples"]
+
+
+@pytest.mark.needs_names
+def test_stop_ends_training_after_the_current_step_and_restores_the_learning_rate():
+    steps = []
+    with pytest.raises(live.Stopped, match="stopped after 3 of 50 steps"):
+        live.train("step1", lambda step, loss, smoothed: steps.append(step), lambda: len(steps) == 3,
+                   num_steps=50, learning_rate_value=0.5, log=lambda line: None)
+    assert steps == [0, 1, 2]
+    assert step1_gradient_descent.LEARNING_RATE == 1.0
+
+
+@pytest.mark.needs_names
+def test_a_learning_rate_and_names_of_your_own_change_the_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    quiet = {"log": lambda line: None, "num_steps": 5}
+    base = live.train("step1", lambda *a: None, lambda: False, **quiet)
+    slower = live.train("step1", lambda *a: None, lambda: False, learning_rate_value=0.1, **quiet)
+    assert slower["final_smoothed"] != base["final_smoothed"]
+    own = live.train("step1", lambda *a: None, lambda: False, names="abba\nbob\n", **quiet)
+    assert set("".join(own["samples"])) <= {"a", "b", "o"}
+
+
+def test_bad_settings_get_one_clear_error():
+    with pytest.raises(MicrogptError, match="unknown program 'step9'"):
+        live.train("step9", None, None)
+    with pytest.raises(MicrogptError, match="learning rate must be greater than 0"):
+        live.train("step1", lambda *a: None, lambda: False, learning_rate_value=0, log=lambda line: None)
