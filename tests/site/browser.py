@@ -20,16 +20,34 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 PAGE_TIMEOUT_MS = 120_000  # generous: CI machines may be busy
 
 
+# The headers that make a page cross-origin isolated (SharedArrayBuffer, and so
+# the in-browser Python's interrupt buffer). GitHub Pages cannot send them.
+ISOLATION_HEADERS = ("Cross-Origin-Opener-Policy: same-origin", "Cross-Origin-Embedder-Policy: require-corp")
+SERVER = """
+import functools, http.server, sys
+port, folder, headers = int(sys.argv[1]), sys.argv[2], [h.split(": ", 1) for h in sys.argv[3:]]
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        for name, value in headers:
+            self.send_header(name, value)
+        super().end_headers()
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Handler, directory=folder)
+http.server.ThreadingHTTPServer(("127.0.0.1", port), handler).serve_forever()
+"""
+
+
 @contextmanager
-def serve(site):
+def serve(site, headers=()):
     """Serve `site` on 127.0.0.1 from a separate process (a server thread in
     this process would compete with Playwright for the interpreter and slow
-    every page down); yields the root URL."""
+    every page down), adding `headers` ("Name: value") to every response;
+    yields the root URL."""
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(site)],
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(site), *headers],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

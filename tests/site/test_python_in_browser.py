@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from browser import open_page
+from browser import ISOLATION_HEADERS, open_page, serve
 
 from microgpt.analysis import mean_last
 from microgpt.results import load
@@ -175,3 +175,25 @@ def test_when_python_cannot_start_the_page_keeps_its_output_and_says_why(browser
         assert output == ""
         assert note.startswith("Python could not start in this browser"), note
         assert expected_output(page, 0).strip()  # the page's checked output is still there
+
+
+def test_on_a_cross_origin_isolated_page_stop_interrupts_without_a_restart(browser, site):
+    """With COOP/COEP headers (which GitHub Pages cannot send), Stop raises
+    KeyboardInterrupt in the running code through a shared buffer: Python keeps
+    running, nothing is restarted."""
+    with serve(site, ISOLATION_HEADERS) as isolated, \
+            open_page(browser, isolated + "step-0/02-tokenizer/") as page:
+        assert page.evaluate("crossOriginIsolated")
+        run_block(page, 0)
+        edit_block(page, 0, "while True:\n    pass\n")
+        bar = page.locator(".mg-run-bar").nth(0)
+        bar.get_by_role("button", name="Run this code in your browser").click()
+        page.wait_for_timeout(500)
+        started = time.perf_counter()
+        bar.get_by_role("button", name="Stop the running code").click()
+        page.wait_for_selector('.mg-run[data-block="0"][data-state="failed"]', timeout=5000)
+        assert time.perf_counter() - started < 2
+        panel = page.locator('.mg-run[data-block="0"]')
+        assert panel.locator(".mg-run-output").inner_text() == "Stopped.\n"
+        assert "restarted" not in panel.locator(".mg-run-note").inner_text()
+        assert len([worker for worker in page.workers if worker.url.endswith("python-worker.js")]) == 1

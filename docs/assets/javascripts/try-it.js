@@ -75,7 +75,8 @@
       stop.hidden = true;
       const same = text === pageCode && result.ok && output.textContent === outputBlock.querySelector("code").textContent;
       note.textContent = result.message ? result.message
-        : `Ran in your browser in ${result.seconds.toFixed(2)} s` + (same ? ": the same output as the page's." : ".");
+        : !result.ok ? `Ended after ${result.seconds.toFixed(2)} s: see the message below.`
+          : `Ran in your browser in ${result.seconds.toFixed(2)} s` + (same ? ": the same output as the page's." : ".");
       panel.dataset.state = result.ok ? "done" : "failed";
     }
 
