@@ -3,6 +3,8 @@
 // train() and shared by every "Try it" block and panel of the page. Nothing
 // of Pyodide is downloaded before that.
 //   run(code, {onOutput})                  -> Promise<{ok, seconds}>
+//   evaluate(code)                         -> Promise<{ok, stdout, stderr, message}>: run, collecting
+//               what it prints (a widget prints JSON and parses it)
 //   train(settings, {onOutput, onSteps})   -> Promise<{ok, stopped, result | message}>
 //   stop()      a training run stops after its current step; any other code is
 //               interrupted (cross-origin isolated pages) or the worker is
@@ -105,6 +107,11 @@
   const MicroGPT = (window.MicroGPT = window.MicroGPT || {});
   MicroGPT.python = {
     run: (code, handlers) => send({ type: "run", code }, handlers),
+    async evaluate(code) {
+      const printed = { stdout: "", stderr: "" };
+      const result = await send({ type: "run", code }, { onOutput: (text, stream) => (printed[stream] += text) });
+      return { ...result, ...printed };
+    },
     train: (settings, handlers) => send({ type: "train", settings }, handlers),
     stop,
     busy: () => pending.size > 0,
