@@ -14,11 +14,12 @@ number comes out bit for bit the same.
 from collections import Counter
 from typing import NamedTuple
 
-from . import step0_counting, step3_attention, step4_transformer
+from . import step0_counting, step1_gradient_descent, step3_attention, step4_transformer
 from .config import MAX_SAMPLE_LENGTH, ModelConfig
 from .data import Tokenizer
 from .step1_gradient_descent import logged_every_200
 from .step2_autograd import Value
+from .step5_adam import BETA1, BETA2, EPS
 
 WINDOW = 50  # the site compares losses as means over this many names
 # The decay rates Kingma and Ba's Adam paper suggests (and most libraries use
@@ -476,3 +477,74 @@ def speed_figures(speed, num_steps=1000):
         "step5_added_mib": slow["peak_mib"] - slow["before_training_mib"],
         "fast_added_mib": quick["peak_mib"] - quick["before_training_mib"],
     }
+
+
+# Widgets of Steps 3-5: Adam on a recorded gradient, the attention layer at work ----
+
+def adam_trace(grads, beta1=BETA1, beta2=BETA2, eps=EPS):
+    """Adam's two running means over a recorded gradient history, kept as
+    step5_adam.Adam keeps them, with any decay rates: per step the raw `m`
+    and `v`, their bias-corrected `m_hat` and `v_hat`, `sqrt_v_hat`, and `step`, the move
+    m_hat / (sqrt(v_hat) + eps) in units of the learning rate. With Step 5's
+    rates, `m` and `v` are exactly what the run recorded (results "moments")."""
+    m = v = 0.0
+    trace = {"m": [], "v": [], "m_hat": [], "v_hat": [], "sqrt_v_hat": [], "step": []}
+    for t, g in enumerate(grads):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1 ** (t + 1))
+        v_hat = v / (1 - beta2 ** (t + 1))
+        for key, value in (("m", m), ("v", v), ("m_hat", m_hat), ("v_hat", v_hat),
+                           ("sqrt_v_hat", v_hat**0.5), ("step", m_hat / (v_hat**0.5 + eps))):
+            trace[key].append(value)
+    return trace
+
+
+def attention_trace(results, name):
+    """What the trained model of a results file (Step 3, 4 or 5) computes at
+    each position while it reads `name` (BOS, then its letters), up to its
+    first attention output, as plain lists of floats (JSON-ready):
+
+    - `labels`: what sits at each position; `n_head`, `head_dim`;
+    - per position: `token`, `tok_emb` (its row of wte), `pos_emb` (the row of
+      wpe), `x` (their sum), the query `q`, the key `k` and the value `v` it
+      adds to the cache, `weights` (one row per head, over the positions so
+      far) and `x_attn`, the weights times the cached values, heads
+      concatenated. For Steps 4-5 these are the first layer's.
+
+    The model runs with the step's own `gpt`, which fills the cache; `q` comes
+    from the same rmsnorm and linear, and the weights and `x_attn` from Step 4's
+    multi_head_attention (one head of width n_embd for Step 3, the same sums).
+    """
+    tokenizer = Tokenizer(results["uchars"])
+    tokens = tokenizer.encode(name)  # a clear MicrogptError for a character outside the vocabulary
+    state = trained_state(results)
+    block_size = len(state["wpe"])
+    if len(tokens) - 1 > block_size:
+        raise ValueError(f"the model sees at most {block_size} positions: BOS and {block_size - 1} "
+                         f"letters, and {name!r} has {len(name)}; type a shorter name")
+    model = results.get("model")
+    n_head = model["n_head"] if model else 1
+    layer = "layer0." if model else ""
+    keys, values = step4_transformer.empty_cache(model["n_layer"] if model else 1)
+    labels = position_labels(name)
+    positions = []
+    for pos, token in enumerate(tokens[:-1]):
+        if model:
+            step4_transformer.gpt(state, token, pos, keys, values, n_head)
+        else:
+            step3_attention.gpt(state, token, pos, keys[0], values[0])
+        x = [t + p for t, p in zip(state["wte"][token], state["wpe"][pos])]
+        q = step1_gradient_descent.linear(step3_attention.rmsnorm(step3_attention.rmsnorm(x)),
+                                          state[layer + "attn_wq"])
+        weights = []
+        x_attn = step4_transformer.multi_head_attention(q, keys[0], values[0], n_head, weights)
+        positions.append({"token": labels[pos],
+                          "tok_emb": results["weights"]["wte"][token],
+                          "pos_emb": results["weights"]["wpe"][pos],
+                          **{key: [value.data for value in vector] for key, vector in
+                             (("x", x), ("q", q), ("k", keys[0][pos]), ("v", values[0][pos]),
+                              ("x_attn", x_attn))},
+                          "weights": weights})
+    return {"name": name, "labels": labels, "n_head": n_head, "head_dim": len(q) // n_head,
+            "positions": positions}

@@ -12,15 +12,14 @@ colours go to `widgets/steps.css`, from the same list as the pictures'
 
 import json
 
+import widget_data_step3_5
 from mkdocs.structure.files import File
 from pictures_step4_5 import moving_average, noisy_signal
-from plotting import loss_curve, results, steps_css, token_labels
+from plotting import results, steps_css, token_labels
 
-from microgpt.analysis import WINDOW, mean_last, running_mean
 from microgpt.step0_counting import bigram
 from microgpt.step1_gradient_descent import softmax
 from microgpt.step5_adam import BETA1, BETA2
-from microgpt.steps import ALL as STEPS
 
 SHOWN_DIGITS = 3  # probabilities and losses are printed with 3 decimals
 TEMPERATURES = [round(0.1 + 0.05 * i, 2) for i in range(39)]  # 0.10, 0.15, ..., 2.00
@@ -52,25 +51,12 @@ def beta():
             "means": [rounded(moving_average(signal, b)) for b in BETAS]}
 
 
-def loss_curves():
-    curves = {}
-    for step in STEPS:
-        losses = results(step.name)["losses"]
-        smooth = running_mean(losses)
-        shown_steps, shown = loss_curve(losses)  # the points the pictures draw, too
-        curves[step.name] = {"number": step.number, "steps": shown_steps, "mean": rounded(shown),
-                             "lowest": round(min(smooth), SHOWN_DIGITS),
-                             "highest": round(max(smooth), SHOWN_DIGITS),
-                             "last": round(mean_last(losses), SHOWN_DIGITS)}
-    return {"window": WINDOW, "num_steps": len(results("step0")["losses"]), "curves": curves}
-
-
 def tokenizer():
     return {"uchars": "".join(results("step0")["uchars"])}
 
 
 WIDGET_DATA = {"tokenizer": tokenizer, "next-token": next_token, "temperature": temperature,
-               "beta": beta, "loss-curves": loss_curves}
+               "beta": beta, **widget_data_step3_5.WIDGET_DATA}
 
 
 def on_files(files, config):

@@ -211,3 +211,56 @@ def test_sharpest_is_the_largest_share_over_every_row(results):
               for heads in analysis.attention(results["step3"], name) for row in heads if len(row) > 1]
     assert best.share == max(shares)
     assert best.name in names and best.position >= 1
+
+
+def test_adam_trace_replays_the_moments_step5_recorded(results):
+    for watched in results["step5"]["moments"]:
+        trace = analysis.adam_trace(watched["grad"])
+        assert trace["m"] == watched["m"] and trace["v"] == watched["v"], watched["where"]
+
+
+def test_adam_trace_on_a_small_history():
+    trace = analysis.adam_trace([1.0, 1.0, -2.0], beta1=0.5, beta2=0.5, eps=0.0)
+    assert trace["m"] == [0.5, 0.75, -0.625]
+    assert trace["v"] == [0.5, 0.75, 2.375]
+    assert trace["m_hat"] == [1.0, 1.0, -0.625 / 0.875]
+    assert trace["step"][:2] == [1.0, 1.0]  # a steady gradient: a step of one learning rate
+    assert trace["step"][2] == pytest.approx((-0.625 / 0.875) / math.sqrt(2.375 / 0.875))
+
+
+@pytest.mark.parametrize("step", ["step3", "step4", "step5"])
+def test_attention_trace_follows_the_models_own_attention(results, step):
+    res = results[step]
+    trace = analysis.attention_trace(res, "emma")
+    n_head, head_dim = trace["n_head"], trace["head_dim"]
+    assert trace["labels"] == ["BOS", "e", "m", "m", "a"] and n_head * head_dim == 16
+    layer0 = [rows[:n_head] for rows in analysis.attention(res, "emma")]  # the first layer's heads
+    assert [p["weights"] for p in trace["positions"]] == layer0
+    for pos, p in enumerate(trace["positions"]):
+        assert p["x"] == [t + e for t, e in zip(p["tok_emb"], p["pos_emb"])]
+        for head, row in enumerate(p["weights"]):
+            cut = slice(head * head_dim, (head + 1) * head_dim)
+            scores = [sum(a * b for a, b in zip(p["q"][cut], earlier["k"][cut])) / head_dim**0.5
+                      for earlier in trace["positions"][:pos + 1]]
+            assert row == pytest.approx(plain_softmax(scores), abs=1e-12)
+            blended = [sum(w * earlier["v"][j] for w, earlier in zip(row, trace["positions"]))
+                       for j in range(cut.start, cut.stop)]
+            assert p["x_attn"][cut] == pytest.approx(blended, abs=1e-12)
+    first_m, second_m = trace["positions"][2], trace["positions"][3]
+    assert first_m["tok_emb"] == second_m["tok_emb"] and first_m["x"] != second_m["x"]
+
+
+def plain_softmax(scores):
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    return [e / sum(exps) for e in exps]
+
+
+def test_attention_trace_refuses_what_the_model_cannot_read(results):
+    from microgpt.errors import MicrogptError
+
+    with pytest.raises(MicrogptError):
+        analysis.attention_trace(results["step3"], "Emma!")
+    with pytest.raises(ValueError, match="at most 16 positions"):
+        analysis.attention_trace(results["step3"], "a" * 16)
+    assert len(analysis.attention_trace(results["step3"], "a" * 15)["positions"]) == 16

@@ -9,4 +9,11 @@ WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixtu
     "temperature": "step-1/09-training/",
     "beta": "step-5/02-momentum/",
     "loss-curves": "step-5/04-training-results/",
+    "compare-names": "step-5/04-training-results/",
+    "adam-trace": "step-5/02-momentum/",
+    "embeddings": "step-3/02-position-embeddings/",
+    "attention-weights": "step-3/05-scores-weights/",
+    "attention-output": "step-3/06-output-residuals/",
+    "kv-cache": "step-3/07-kv-cache/",
+    "heads": "step-4/02-multi-head-idea/",
 }
