@@ -11,12 +11,14 @@ Sums use Python's ``sum`` in list order, as the pages did before, so every
 number comes out bit for bit the same.
 """
 
+import random
 from collections import Counter
 from typing import NamedTuple
 
 from . import step0_counting, step1_gradient_descent, step3_attention, step4_transformer
 from .config import MAX_SAMPLE_LENGTH, ModelConfig
 from .data import Tokenizer
+from .errors import MicrogptError
 from .step1_gradient_descent import logged_every_200
 from .step2_autograd import Value
 from .step5_adam import BETA1, BETA2, EPS
@@ -548,3 +550,30 @@ def attention_trace(results, name):
                           "weights": weights})
     return {"name": name, "labels": labels, "n_head": n_head, "head_dim": len(q) // n_head,
             "positions": positions}
+
+
+# Sampling from a trained model -----------------------------------------------
+
+MAX_SAMPLES = 50
+
+
+def sample_names(model, count=10, temperature=0.5, seed=42):
+    """`count` names from a trained model, drawn by the step's own `sample`
+    with a fresh random.Random(seed), so the same arguments always give the
+    same names. `model`: a results file of Steps 3-5, or any dict with its
+    "step", "uchars", "weights" (and for Steps 4-5 "model"), as the site
+    serves it for the reader's browser."""
+    if not isinstance(count, int) or not 1 <= count <= MAX_SAMPLES:
+        raise MicrogptError(f"the number of names must be a whole number from 1 to {MAX_SAMPLES}, "
+                            f"got {count!r}")
+    if not temperature > 0:
+        raise MicrogptError(f"the temperature must be greater than 0, got {temperature!r}")
+    tokenizer, rng = Tokenizer(model["uchars"]), random.Random(seed)
+    if model["step"] == "step1":
+        weights = {name: [list(row) for row in matrix] for name, matrix in model["weights"].items()}
+        return [step1_gradient_descent.sample(weights, tokenizer, rng, temperature) for _ in range(count)]
+    state = trained_state(model)
+    if model["step"] == "step3":
+        return [step3_attention.sample(state, tokenizer, rng, temperature) for _ in range(count)]
+    shape = ModelConfig(**model["model"])
+    return [step4_transformer.sample(state, tokenizer, rng, temperature, shape) for _ in range(count)]

@@ -96,5 +96,14 @@ def attention_data(widget):
     return lambda: attention_trace(*ATTENTION_NAMES[widget])
 
 
+def trained_model(step):
+    """What analysis.attention_trace and sample_names read of a results file,
+    weights at full precision: the in-browser Python loads it when a reader
+    types a name or asks for samples."""
+    return lambda: {key: value for key, value in results(step).items()
+                    if key in ("step", "uchars", "model", "weights")}
+
+
 WIDGET_DATA = {"loss-curves": loss_curves, "compare-names": compare_names, "adam-trace": adam_trace,
-               **{widget: attention_data(widget) for widget in ATTENTION_NAMES}}
+               **{widget: attention_data(widget) for widget in ATTENTION_NAMES},
+               **{f"model-{step}": trained_model(step) for step in ("step3", "step4", "step5")}}

@@ -264,3 +264,26 @@ def test_attention_trace_refuses_what_the_model_cannot_read(results):
     with pytest.raises(ValueError, match="at most 16 positions"):
         analysis.attention_trace(results["step3"], "a" * 16)
     assert len(analysis.attention_trace(results["step3"], "a" * 15)["positions"]) == 16
+
+
+def test_sampled_names_come_from_the_steps_own_sample_and_repeat_with_the_seed():
+    import random
+
+    from microgpt import analysis, step4_transformer
+    from microgpt.config import ModelConfig
+    from microgpt.data import Tokenizer
+    from microgpt.errors import MicrogptError
+    from microgpt.results import load
+
+    step5 = load("step5", "docs/results")
+    names = analysis.sample_names(step5, 4, 0.8, 7)
+    rng, tokenizer = random.Random(7), Tokenizer(step5["uchars"])
+    state = analysis.trained_state(step5)
+    assert names == [step4_transformer.sample(state, tokenizer, rng, 0.8, ModelConfig(**step5["model"]))
+                     for _ in range(4)]
+    assert analysis.sample_names(step5, 4, 0.8, 7) == names
+    assert analysis.sample_names(step5, 4, 0.8, 8) != names
+    with pytest.raises(MicrogptError, match="from 1 to 50"):
+        analysis.sample_names(step5, 0)
+    with pytest.raises(MicrogptError, match="temperature must be greater than 0"):
+        analysis.sample_names(step5, 3, 0)

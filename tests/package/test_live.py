@@ -5,6 +5,7 @@ import pytest
 
 from microgpt import live, step1_gradient_descent
 from microgpt.analysis import mean_last
+from microgpt.config import RunConfig
 from microgpt.errors import MicrogptError
 
 
@@ -57,7 +58,7 @@ def test_train_reports_every_step_and_returns_the_programs_names():
     losses = [loss for _, loss, _ in seen]
     assert [step for step, _, _ in seen] == list(range(30))
     assert seen[-1][2] == mean_last(losses) == result["final_smoothed"]
-    expected = step1_gradient_descent.run(step1_gradient_descent.RunConfig(num_steps=30), log=lambda line: None)
+    expected = step1_gradient_descent.run(RunConfig(num_steps=30), log=lambda line: None)
     assert losses == expected["losses"] and result["samples"] == expected["samples"]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from browser import ISOLATION_HEADERS, open_page, serve
 
+from microgpt import analysis
 from microgpt.analysis import mean_last
 from microgpt.results import load
 
@@ -197,3 +198,35 @@ def test_on_a_cross_origin_isolated_page_stop_interrupts_without_a_restart(brows
         assert panel.locator(".mg-run-output").inner_text() == "Stopped.\n"
         assert "restarted" not in panel.locator(".mg-run-note").inner_text()
         assert len([worker for worker in page.workers if worker.url.endswith("python-worker.js")]) == 1
+
+
+def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page):
+    """3.5: the heatmap of a name the reader types, computed by
+    analysis.attention_trace in Pyodide, equals the package's in CPython."""
+    page = python_page("step-3/05-scores-weights/")
+    box = page.locator('.mg-widget[data-widget="attention-weights"]')
+    status = box.locator(".mg-typed-name .mg-readout")
+    box.get_by_label("a name of your own").fill("bob")
+    box.get_by_role("button", name="Show").click()
+    status.filter(has_text="computed in your browser").wait_for(timeout=PYTHON_TIMEOUT_MS)
+    rows = analysis.attention(load("step3", RESULTS_DIR), "bob")
+    assert box.locator(".mg-heat-cell").count() == sum(range(1, len("bob") + 2))
+    box.locator('.mg-heat-cell[data-row="3"][data-col="1"]').hover()
+    assert box.locator(".mg-trace .mg-readout").inner_text() == (
+        f"attention weights: position 3 (b) gives position 1 (b) the weight {rows[3][0][1]:.3f}.")
+    assert "name=bob" in page.url
+    box.get_by_label("a name of your own").fill("Bob")
+    box.get_by_role("button", name="Show").click()
+    status.filter(has_text="contains 'B'").wait_for(timeout=30_000)
+
+
+def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page):
+    page = python_page("step-5/04-training-results/")
+    box = page.locator('.mg-widget[data-widget="sample-names"]')
+    box.get_by_label("temperature").fill("0.8")
+    box.get_by_label("seed").fill("7")
+    box.get_by_role("button", name="Sample 10 names").click()
+    box.locator(".mg-readout").filter(has_text="gives these names again").wait_for(timeout=PYTHON_TIMEOUT_MS)
+    expected = analysis.sample_names(load("step5", RESULTS_DIR), 10, 0.8, 7)
+    assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
+    assert "seed=7" in page.url and "T=0.8" in page.url

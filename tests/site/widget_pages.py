@@ -16,4 +16,6 @@ WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixtu
     "attention-output": "step-3/06-output-residuals/",
     "kv-cache": "step-3/07-kv-cache/",
     "heads": "step-4/02-multi-head-idea/",
+    "live-training": "step-1/09-training/",  # also on 5.4; tests/site/test_python_in_browser.py
+    "sample-names": "step-5/04-training-results/",
 }

@@ -13,11 +13,50 @@
   const { el, withData, state } = MicroGPT;
   const fmt = (v) => v.toFixed(3);
 
-  function mountTrace(root, name, draw) {
+  function mountTrace(root, name, draw, typedModel) {
     const area = el("div", { class: "mg-trace" });
-    root.append(area);
     root.mgDraw = (trace) => { area.replaceChildren(); draw(area, trace); };
-    withData(root, name, root.mgDraw);
+    if (typedModel) root.append(nameInput(root, typedModel));
+    root.append(area);
+    withData(root, name, (trace) => {
+      const asked = state.get("name");
+      if (typedModel && asked) root.mgTrace(asked);
+      else root.mgDraw(trace);
+    });
+  }
+
+  // Any name the reader types, through the real model: Python in the browser
+  // (MicroGPT.python) runs analysis.attention_trace on the trained weights of
+  // widgets/model-STEP.json, and the widget draws what it returns.
+  function nameInput(root, model) {
+    const input = el("input", { type: "text", value: state.get("name") || "", "aria-label": "a name of your own",
+      placeholder: "a name, a-z", spellcheck: "false", maxlength: "15" });
+    const button = el("button", { type: "button", class: "mg-button", text: "Show" });
+    const status = el("p", { class: "mg-readout", "aria-live": "polite",
+      text: "Type a name of your own: the trained model reads it in your browser (Python starts on first use)." });
+    root.mgTrace = async (name) => {
+      input.value = name;
+      button.disabled = true;
+      status.textContent = `Running the trained ${model.replace("step", "Step ")} model on "${name}"…`;
+      const url = new URL(`widgets/model-${model}.json`, MicroGPT.siteRoot).href;
+      const result = await MicroGPT.python.evaluate([
+        "import json", "from pyodide.http import open_url", "from microgpt import analysis",
+        `results = json.load(open_url(${JSON.stringify(url)}))`,
+        `print(json.dumps(analysis.attention_trace(results, ${JSON.stringify(name)})))`].join("\n"));
+      button.disabled = false;
+      if (!result.ok) {
+        const why = result.message || result.stderr.trim().split("\n").pop();
+        status.textContent = why.replace(/^(error|ValueError): /, "");
+        return;
+      }
+      state.set("name", name);
+      status.textContent = `"${name}", computed in your browser by microgpt.analysis.attention_trace.`;
+      root.mgDraw(JSON.parse(result.stdout));
+    };
+    const go = () => input.value.trim() && root.mgTrace(input.value.trim());
+    button.addEventListener("click", go);
+    input.addEventListener("keydown", (event) => event.key === "Enter" && go());
+    return el("div", { class: "mg-typed-name" }, el("label", { text: "Name: " }, input), " ", button, status);
   }
 
   // One button per position (BOS, then the letters); `onPick(position)`.
@@ -126,7 +165,7 @@
       area.append(el("p", { text: `Attention weights of the trained Step 3 model reading "${trace.name}": ` +
           "each row is one position, spread over the positions so far (stronger colour = more weight); each row adds up to 1." }),
         heatmap(trace.labels, rows, "attention weights", readout), readout);
-    });
+    }, "step3");
   };
 
   // 3.6: q, k and v of one position, and the weighted sum of the cached values.

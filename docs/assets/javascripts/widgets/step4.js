@@ -49,6 +49,6 @@
         el("div", { class: "mg-controls" }, next), loop,
         el("p", { text: "Each head's attention weights over the whole name (row = position, stronger colour = more weight):" }), maps, readout);
       picker.pick(picker.initial);
-    });
+    }, "step4");
   };
 })();
