@@ -52,8 +52,9 @@
     const names = el("textarea", { rows: "4", "aria-label": "your own names, one per line", placeholder: "one name per line, e.g.\nanna\nbob", spellcheck: "false" });
     const own = el("details", { class: "mg-live-own" }, el("summary", { text: "Train on your own names" }),
       el("p", { text: "Paste names, one per line. Leave empty for names.txt." }), names);
-    const train = el("button", { type: "button", class: "md-button md-button--primary", text: "Train in your browser" });
-    const stop = el("button", { type: "button", class: "md-button", text: "Stop" });
+    // data-python: pressing it starts Python (the keyboard check of every page leaves those alone)
+    const train = el("button", { type: "button", class: "md-button md-button--primary", text: "Train in your browser", "data-python": "" });
+    const stop = el("button", { type: "button", class: "md-button", text: "Stop", "data-python": "" });
     stop.hidden = true;
     const status = el("p", { class: "mg-live-status", "aria-live": "polite", text: "Runs the real package in this tab; nothing leaves your computer." });
     const svg = svgElement(W, H + 16, "mg-plot mg-wide mg-live-chart");
@@ -64,8 +65,16 @@
       own, el("div", { class: "mg-live-buttons" }, train, stop), status, svg, samples);
 
     svg.replaceChildren(...axes(Number(fields[0].input.value) || 1000));
+    const describe = () => {
+      if (running) return;
+      const own = names.value.trim() ? names.value.trim().split("\n").filter((line) => line.trim()).length : 0;
+      status.textContent = "Ready: " + fields.map((f) => `${f.field.firstChild.textContent.trim()} ${f.input.value}`).join(", ") +
+        (own ? `, on your ${own} name${own === 1 ? "" : "s"}` : ", on names.txt") + ". Runs the real package in this tab; nothing leaves your computer.";
+    };
+    [...fields.map((f) => f.input), names].forEach((input) => input.addEventListener("input", describe));
 
     let running = false;
+    describe();
     async function start() {
       const values = Object.fromEntries(fields.map((f) => [f.key, Number(f.input.value)]));
       const steps = values.steps;

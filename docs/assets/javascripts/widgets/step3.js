@@ -31,7 +31,7 @@
   function nameInput(root, model) {
     const input = el("input", { type: "text", value: state.get("name") || "", "aria-label": "a name of your own",
       placeholder: "a name, a-z", spellcheck: "false", maxlength: "15" });
-    const button = el("button", { type: "button", class: "mg-button", text: "Show" });
+    const button = el("button", { type: "button", class: "mg-button", text: "Show", "data-python": "" });
     const status = el("p", { class: "mg-readout", "aria-live": "polite",
       text: "Type a name of your own: the trained model reads it in your browser (Python starts on first use)." });
     root.mgTrace = async (name) => {
@@ -54,6 +54,7 @@
       root.mgDraw(JSON.parse(result.stdout));
     };
     const go = () => input.value.trim() && root.mgTrace(input.value.trim());
+    input.addEventListener("input", () => (status.textContent = `Press Show (or Enter) to run the trained model on "${input.value.trim()}".`));
     button.addEventListener("click", go);
     input.addEventListener("keydown", (event) => event.key === "Enter" && go());
     return el("div", { class: "mg-typed-name" }, el("label", { text: "Name: " }, input), " ", button, status);
