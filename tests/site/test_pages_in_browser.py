@@ -160,7 +160,7 @@ def test_every_widget_is_operable_with_the_keyboard(site, root, browser, capsys)
                     continue
                 if control.get_attribute("data-python") is not None:
                     continue  # it starts Python in the tab: tests/site/test_python_in_browser.py presses it
-                control.evaluate("el => el.closest('details')?.setAttribute('open', '')")  # as a reader opens it
+                control.evaluate("el => el.closest('details')?.setAttribute('open', '')")  # a reader opens it
                 control.focus()
                 state = control.evaluate(CONTROL)
                 before = widget.inner_html()
