@@ -49,8 +49,9 @@
     const note = el("p", { class: "mg-run-note" });
     const panel = el("div", { class: "mg-run", "data-block": String(index) }, note, output);
     panel.hidden = true;
-    const button = (text, label) => el("button", { type: "button", class: "md-button mg-run-button", text, "aria-label": label });
+    const button = (text, label) => el("button", { type: "button", class: "mg-run-button", text, "aria-label": label });
     const run = button("Run", "Run this code in your browser");
+    run.classList.add("mg-primary");
     const edit = button("Edit", "Edit this code");
     const reset = button("Reset", "Put the page's code back");
     const stop = button("Stop", "Stop the running code");

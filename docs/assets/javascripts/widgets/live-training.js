@@ -53,8 +53,8 @@
     const own = el("details", { class: "mg-live-own" }, el("summary", { text: "Train on your own names" }),
       el("p", { text: "Paste names, one per line. Leave empty for names.txt." }), names);
     // data-python: pressing it starts Python (the keyboard check of every page leaves those alone)
-    const train = el("button", { type: "button", class: "md-button md-button--primary", text: "Train in your browser", "data-python": "" });
-    const stop = el("button", { type: "button", class: "md-button", text: "Stop", "data-python": "" });
+    const train = el("button", { type: "button", class: "mg-run-button mg-primary", text: "Train in your browser", "data-python": "" });
+    const stop = el("button", { type: "button", class: "mg-run-button", text: "Stop", "data-python": "" });
     stop.hidden = true;
     const status = el("p", { class: "mg-live-status", "aria-live": "polite", text: "Runs the real package in this tab; nothing leaves your computer." });
     const svg = svgElement(W, H + 16, "mg-plot mg-wide mg-live-chart");

@@ -13,7 +13,7 @@
       value: state.get("T") || "0.5", "aria-label": "temperature" });
     const shownT = el("output", { text: Number(temperature.value).toFixed(2) });
     const seed = el("input", { type: "number", step: "1", value: state.get("seed") || "42", "aria-label": "seed" });
-    const button = el("button", { type: "button", class: "md-button md-button--primary", text: "Sample 10 names", "data-python": "" });
+    const button = el("button", { type: "button", class: "mg-run-button mg-primary", text: "Sample 10 names", "data-python": "" });
     const status = el("p", { class: "mg-readout", "aria-live": "polite",
       text: "Runs the trained model in your browser (Python starts on first use)." });
     const names = el("p", { class: "mg-sampled-names", "aria-live": "polite" });
