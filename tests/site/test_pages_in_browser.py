@@ -129,6 +129,8 @@ def keys_for(kind, at_end):
         return ["ArrowUp" if at_end else "ArrowDown"]
     if kind == "checkbox":
         return ["Space"]
+    if kind == "button":
+        return ["Enter"]
     return ["End", "b"]  # a text box: type one more character
 
 
