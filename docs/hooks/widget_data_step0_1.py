@@ -14,8 +14,10 @@ from microgpt.config import RunConfig
 from microgpt.data import Tokenizer
 from microgpt.program import start
 from microgpt.step0_counting import add_pairs, bigram, new_count_table, pair_losses, train
+from microgpt.step1_gradient_descent import parameters
 
 SHOWN_DIGITS = 4  # losses and probabilities are printed with 4 decimals, as on the pages
+WEIGHT_DIGITS = 6  # initial weights, as 1.2's Try it prints them
 
 
 def rounded(values, digits=SHOWN_DIGITS):
@@ -67,4 +69,17 @@ def step0_losses():
             "baseline": math.log(tokenizer.vocab_size)}
 
 
-WIDGET_DATA = {"count-fill": count_fill, "pair-loss": pair_loss, "step0-losses": step0_losses}
+def init_weights():
+    """1.2: Step 1's three matrices at initialisation, and where each starts in
+    the flat list parameters(state_dict)."""
+    init = results("step1")["init"]
+    places = parameters(init)
+    first = {id(row): k for k, (row, j) in enumerate(places) if j == 0}
+    return {"num_params": len(places),
+            "matrices": [{"name": name, "offset": first[id(mat[0])],
+                          "values": [rounded(row, WEIGHT_DIGITS) for row in mat]}
+                         for name, mat in init.items()]}
+
+
+WIDGET_DATA = {"count-fill": count_fill, "pair-loss": pair_loss, "step0-losses": step0_losses,
+               "init-weights": init_weights}
