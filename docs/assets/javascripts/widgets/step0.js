@@ -146,7 +146,9 @@
   // 0.6: every training step's loss; hover (or the slider) shows the step, its name and loss.
   MicroGPT.widgets["step0-losses"] = function (root) {
     withData(root, "step0-losses", (data) => {
-      const n = data.losses.length, W = 640, H = 240, left = 36, bottom = 22, top = 8;
+      // drawn at the width it gets (up to 640 px), so that its labels stay legible on a phone
+      const W = Math.max(300, Math.min(640, Math.round(root.clientWidth - 40))), H = W < 480 ? 200 : 240;
+      const n = data.losses.length, left = 36, bottom = 22, top = 8;
       const lo = Math.floor(Math.min(...data.losses)), hi = Math.ceil(Math.max(...data.losses));
       const px = (step) => left + ((step - 1) / (n - 1)) * (W - left - 4), py = (v) => top + ((hi - v) / (hi - lo)) * (H - top - bottom);
       const path = (values) => values.map((v, i) => (i ? "L" : "M") + px(i + 1).toFixed(1) + " " + py(v).toFixed(1)).join("");
