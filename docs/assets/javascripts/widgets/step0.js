@@ -89,7 +89,7 @@
           ") adds 1 to row " + labels[last.row] + ", column " + labels[last.col] + ", which is now " + last.count + ". " +
           (done === pairs.length ? "All " + plural(pairs.length, "pair") + " of the first " + docs.length + " names counted." : plural(done, "pair") + " counted so far.");
       };
-      root.append(el("p", { text: "Training reads the shuffled names in order. Step through the first " + docs.length + " and watch their pairs land in the table (rows: current token, columns: next token)." }),
+      root.append(el("p", { text: "Step through the first " + docs.length + " names of training, a pair or a whole name at a time, and watch their pairs land in the table (rows: current token, columns: next token)." }),
         el("div", { class: "mg-buttons" },
           button("Next pair", () => { done = Math.min(done + 1, pairs.length); show(); }),
           button("Next name", () => { done = ends.find((end) => end > done) ?? pairs.length; show(); }),
@@ -134,7 +134,8 @@
           : shown + " of " + plural(n, "pair") + " scored."));
       };
       input.addEventListener("input", () => { MicroGPT.state.set("name", input.value); shown = 0; show(); });
-      root.append(el("label", { text: "Name: " }, input),
+      root.append(el("p", { text: "Step through the pairs of a name, or type another: each pair adds its loss, and the running mean after the last pair is the loss of the name." }),
+        el("label", { text: "Name: " }, input),
         el("div", { class: "mg-buttons" },
           button("Next pair", () => { shown += 1; show(); }),
           button("All pairs", () => { shown = Infinity; show(); }),
@@ -178,7 +179,7 @@
       svg.addEventListener("pointermove", pick);
       svg.addEventListener("pointerdown", pick);
       slider.addEventListener("input", () => { MicroGPT.state.set("step", slider.value); show(); });
-      root.append(el("p", { text: "The loss of every training step (faint) and the mean of the last " + data.window + " (bold); dashed: the uniform guess. Point at the curve, or move the slider." }),
+      root.append(el("p", { text: "The loss of every training step (faint) and the mean of the last " + data.window + " (bold); dashed: the uniform guess. Point at the curve, or move the slider, to see which name a step scored." }),
         svg, el("label", { text: "Step: " }, slider), readout);
       show();
     });

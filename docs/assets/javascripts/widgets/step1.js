@@ -55,7 +55,7 @@
       select.addEventListener("change", () => { limits(); show(); });
       rowSlider.addEventListener("input", show);
       colSlider.addEventListener("input", show);
-      root.append(el("p", { text: "Every weight as a square: orange below zero, purple above, the stronger the further from zero. Point at a square, or pick one:" }),
+      root.append(el("p", { text: "Every weight as a square: orange below zero, purple above, the stronger the further from zero. Point at a square, or pick one, to read its weight and its place in the flat list parameters(state_dict):" }),
         el("div", { class: "mg-controls" }, el("label", { text: "Matrix: " }, select),
           el("label", { text: "Row: " }, rowSlider), el("label", { text: "Column: " }, colSlider)), readout, maps);
       limits();
@@ -97,7 +97,8 @@
         el("b", { class: "mg-dot", text: shortNumber(sum) })));
     };
     [x, w].forEach((box, i) => box.addEventListener("input", () => { MicroGPT.state.set(i ? "w" : "x", box.value); show(); }));
-    root.append(el("div", { class: "mg-controls" }, el("label", { text: "x = " }, x), el("label", { text: "w = " }, w)), out);
+    root.append(el("p", { text: "Edit x and one row w of a matrix, and follow the dot product term by term:" }),
+      el("div", { class: "mg-controls" }, el("label", { text: "x = " }, x), el("label", { text: "w = " }, w)), out);
     show();
   };
 
