@@ -72,9 +72,9 @@ def test_softmax_of_typed_logits_matches_the_package(widget):
     page, box = widget("softmax")
     assert_mounted_without_error(box)
     for logits in ([2, 1, 0], [-1.5, 3, 0.25, 10], [1000, 1000, 999], [7]):
-        box.locator("input").fill(", ".join(map(str, logits)))
+        box.locator('input[type="text"]').fill(", ".join(map(str, logits)))
         assert box.locator(".mg-bar-value").all_inner_texts() == [f"{p:.3f}" for p in softmax(logits)]
-    box.locator("input").fill("2, one")
+    box.locator('input[type="text"]').fill("2, one")
     assert box.locator(".mg-error").count() == 1
 
 

@@ -3,8 +3,13 @@
 
 WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixture opens it)
     "tokenizer": "step-0/02-tokenizer/",
+    "count-fill": "step-0/03-count-table/",
+    "pair-loss": "step-0/06-loss/",
+    "step0-losses": "step-0/06-loss/",
     "next-token": "step-0/04-model/",
     "softmax": "step-1/03-linear-softmax/",
+    "dot-product": "step-1/03-linear-softmax/",
+    "init-weights": "step-1/02-parameters/",
     "slope": "step-1/06-numerical-gradient/",
     "temperature": "step-1/09-training/",
     "beta": "step-5/02-momentum/",

@@ -1,0 +1,246 @@
+"""The widgets of Steps 0 and 1 (widgets/step0.js, widgets/step1.js), used as
+a reader would in Debian's Chromium; every number they show is compared with
+the package's own result, computed here in CPython (the `widget` fixture,
+conftest.py, also fails on any script error or blocked request)."""
+
+import random
+import re
+
+import pytest
+
+from microgpt.analysis import WINDOW, running_mean
+from microgpt.data import Tokenizer, load_docs
+from microgpt.step0_counting import add_pairs, bigram, name_loss, new_count_table, pair_losses, train
+from microgpt.step1_gradient_descent import init_state_dict, linear, parameters, softmax
+
+
+def assert_drawn(box):
+    assert box.get_attribute("data-mounted") == "true"
+    errors = box.locator(".mg-error").all_inner_texts()
+    assert not errors, errors
+
+
+def button(box, text):
+    return box.get_by_role("button", name=text, exact=True)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(docs):
+    return Tokenizer(docs)
+
+
+@pytest.fixture(scope="module")
+def trained(docs, tokenizer):
+    """Step 0's count table after training, and the loss of every step."""
+    counts = new_count_table(tokenizer.vocab_size)
+    losses = train(counts, docs, tokenizer, 1000, on_step=lambda step, loss: None)
+    return counts, losses
+
+
+# 0.2 ---------------------------------------------------------------------------
+
+def test_tokenizer_shows_the_characters_and_tokens_of_several_names(widget, tokenizer):
+    page, box = widget("tokenizer")
+    assert_drawn(box)
+    typed = "ava emma,  zoe, q"
+    names = ["ava", "emma", "zoe", "q"]
+    box.locator("input").fill(typed)
+    characters, typed_chars = box.locator(".mg-uchar"), Tokenizer(names).uchars  # sorted, each once
+    assert characters.locator("b").all_inner_texts() == typed_chars
+    assert [int(i) for i in characters.locator("small").all_inner_texts()] == [
+        tokenizer.encode(ch)[1] for ch in typed_chars]
+    assert box.locator(".mg-uchars").inner_text().startswith(f"{len(typed_chars)} unique characters")
+    rows = box.locator(".mg-tokens")
+    assert rows.count() == len(names)
+    for row, name in zip(rows.all(), names):
+        assert [int(i) for i in row.locator(".mg-token small").all_inner_texts()] == tokenizer.encode(name)
+        labels = row.locator(".mg-token b").all_inner_texts()
+        assert labels[0] == labels[-1] == "BOS"
+    assert "names=" in page.url  # the typed names are in the address, to share
+
+    # the address brings them back
+    page.goto(page.url.split("?")[0] + "?names=liam%20noah")
+    box.locator(".mg-tokens").first.wait_for()
+    second = box.locator(".mg-tokens").nth(1)
+    assert [int(i) for i in second.locator(".mg-token small").all_inner_texts()] == tokenizer.encode("noah")
+
+
+# 0.3 ---------------------------------------------------------------------------
+
+def shown_table(box):
+    texts = box.locator(".mg-count-table tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.querySelectorAll('td')].map(td => td.textContent))")
+    return [[int(text) if text else 0 for text in row] for row in texts]
+
+
+def test_count_fill_shows_the_packages_counts_name_by_name(widget, docs, tokenizer):
+    page, box = widget("count-fill")
+    assert_drawn(box)
+    empty = new_count_table(tokenizer.vocab_size)
+    assert shown_table(box) == empty
+    labels = tokenizer.uchars + ["BOS"]
+
+    counts = new_count_table(tokenizer.vocab_size)
+    for name in docs[:3]:
+        button(box, "Next name").click()
+        add_pairs(counts, tokenizer.encode(name))
+        assert shown_table(box) == counts, name
+
+    # one pair of the fourth name: the first pair (BOS, its first letter), highlighted
+    button(box, "Next pair").click()
+    tokens = tokenizer.encode(docs[3])
+    add_pairs(counts, tokens[:2])
+    assert shown_table(box) == counts
+    changed = box.locator("td.mg-changed")
+    assert changed.count() == 1
+    assert int(changed.inner_text()) == counts[tokens[0]][tokens[1]]
+    assert f'"{docs[3]}": pair (BOS, {labels[tokens[1]]})' in box.locator(".mg-count-readout").inner_text()
+
+    for _ in range(10):  # to the end of the first names
+        button(box, "Next name").click()
+    counts = new_count_table(tokenizer.vocab_size)
+    shown_names = box.locator(".mg-count-readout").inner_text()
+    number = int(re.search(r"of the first (\d+) names", shown_names).group(1))
+    for name in docs[:number]:
+        add_pairs(counts, tokenizer.encode(name))
+    assert shown_table(box) == counts
+    assert sum(map(sum, counts)) == sum(len(name) + 1 for name in docs[:number])
+    assert f"All {sum(map(sum, counts))} pairs" in shown_names
+
+    button(box, "Reset").click()
+    assert shown_table(box) == empty
+
+
+# 0.6 ---------------------------------------------------------------------------
+
+def pair_rows(box):
+    return [row.locator("td").all_inner_texts() for row in box.locator(".mg-pair-loss tbody tr").all()]
+
+
+@pytest.mark.parametrize("name", ["ava", "christopher", "q", "zzyzx"])
+def test_pair_loss_of_a_typed_name_is_the_packages_loss(widget, tokenizer, trained, name):
+    page, box = widget("pair-loss")
+    assert_drawn(box)
+    counts = trained[0]
+    box.locator("input").fill(name)
+    tokens = tokenizer.encode(name)
+    labels = tokenizer.uchars + ["BOS"]
+    assert pair_rows(box) == []
+    button(box, "Next pair").click()
+    button(box, "Next pair").click()
+    assert len(pair_rows(box)) == min(2, len(tokens) - 1)
+    button(box, "All pairs").click()
+    expected = [[f"({labels[cur]}, {labels[nxt]})", f"{bigram(counts, cur)[nxt]:.4f}", f"{loss:.4f}",
+                 f"{name_loss(counts, tokens[:k + 2]):.4f}"]  # the mean of the first k + 1 pairs
+                for k, (cur, nxt, loss) in enumerate(zip(tokens, tokens[1:], pair_losses(counts, tokens)))]
+    assert pair_rows(box) == expected
+    assert box.locator(".mg-name-loss").inner_text().endswith(f": {name_loss(counts, tokens):.4f}.")
+    assert f"name={name}" in page.url
+
+
+def test_pair_loss_refuses_what_is_not_a_name(widget):
+    page, box = widget("pair-loss")
+    for typed in ("Ava", "", "jo-ann"):
+        box.locator("input").fill(typed)
+        assert "letters a to z" in box.locator(".mg-error").inner_text()
+
+
+def test_step0_losses_shows_step_name_and_loss(widget, docs, trained):
+    page, box = widget("step0-losses")
+    assert_drawn(box)
+    losses = trained[1]
+    means = running_mean(losses)
+    readout = box.locator(".mg-step-readout")
+
+    def expected(step):
+        return (f'Step {step}: "{docs[step - 1]}", loss {losses[step - 1]:.4f} '
+                f"(mean of the last {min(step, WINDOW)}: {means[step - 1]:.4f})")
+
+    assert readout.inner_text() == expected(1)
+    for step in (37, 1000):
+        box.locator('input[type="range"]').fill(str(step))
+        assert readout.inner_text() == expected(step)
+    # hover: the step under the pointer
+    plot = box.locator("svg")
+    plot.scroll_into_view_if_needed()
+    size = plot.bounding_box()
+    for fraction in (0.3, 0.8):
+        plot.hover(position={"x": fraction * size["width"], "y": size["height"] / 2})
+        step = int(re.match(r"Step (\d+):", readout.inner_text()).group(1))
+        assert 0.2 * len(losses) < step < 0.9 * len(losses)
+        assert readout.inner_text() == expected(step)
+        assert f"step={step}" in page.url
+
+
+# 1.2 ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def init(docs):
+    """Step 1's weights at initialisation, made as run() makes them: the
+    shuffle, then the weights, from one stream seeded with 42."""
+    rng = random.Random(42)
+    return init_state_dict(rng, Tokenizer(load_docs(rng)).vocab_size)
+
+
+def check_weight(readout, init, matrix, row, column):
+    params = parameters(init)
+    index = next(k for k, (place, j) in enumerate(params) if place is init[matrix][row] and j == column)
+    assert readout.inner_text() == (
+        f"{matrix}[{row}][{column}] = {init[matrix][row][column]:.6f}: parameter {index} "
+        f"of the {len(params)} in parameters(state_dict) (counted from 0)")
+
+
+def test_init_weights_shows_each_weight_and_its_place_in_parameters(widget, init):
+    page, box = widget("init-weights")
+    assert_drawn(box)
+    readout = box.locator(".mg-weight-readout")
+    check_weight(readout, init, "wte", 0, 0)
+    box.locator("select").select_option(label="mlp_fc1 (64 × 16)")
+    box.get_by_label("row").fill("63")
+    box.get_by_label("column").fill("9")
+    check_weight(readout, init, "mlp_fc1", 63, 9)
+    # hover over a square of mlp_fc2 (27 x 64): row 20, column 50
+    heatmap = box.locator("svg.mg-init-map").nth(2)
+    heatmap.scroll_into_view_if_needed()
+    size = heatmap.bounding_box()
+    heatmap.hover(position={"x": (50.5 / 64) * size["width"], "y": (20.5 / 27) * size["height"]})
+    check_weight(readout, init, "mlp_fc2", 20, 50)
+    assert box.locator("select").input_value() == "2"  # the controls follow the pointer
+
+
+# 1.3 ---------------------------------------------------------------------------
+
+def short(value):
+    """How the widget prints a number: rounded to 4 decimals, without trailing zeros."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def test_dot_product_is_the_packages_linear(widget):
+    page, box = widget("dot-product")
+    assert_drawn(box)
+    inputs = box.locator("input")
+    for x, w in (([2, 1, 0, -1], [1, 0, -1, 0.5]), ([0.3, -1.7, 2.25, 4], [1.1, 0.4, -0.6, 0.05]),
+                 ([3.7, -0.21, 9], [-2.3, 0.77, 0.013])):
+        inputs.nth(0).fill(", ".join(map(str, x)))
+        inputs.nth(1).fill(", ".join(map(str, w)))
+        assert box.locator(".mg-term").all_inner_texts() == [short(wi * xi) for wi, xi in zip(w, x)]
+        assert box.locator(".mg-dot").inner_text() == short(linear(x, [w])[0])
+    inputs.nth(1).fill("1, 2")
+    assert "x has 3 numbers and w has 2" in box.locator(".mg-error").inner_text()
+
+
+def test_softmax_temperature_is_the_packages_softmax_of_scaled_logits(widget):
+    page, box = widget("softmax")
+    assert_drawn(box)
+    slider = box.locator('input[type="range"]')
+    assert box.locator("output").inner_text() == "1"
+    logits = [2, 1, 0, 1.5]
+    box.locator('input[type="text"]').fill(", ".join(map(str, logits)))
+    for position in (0, 3, int(slider.get_attribute("max"))):
+        slider.fill(str(position))
+        temperature = float(box.locator("output").inner_text())
+        expected = softmax([v / temperature for v in logits])
+        assert box.locator(".mg-bar-value").all_inner_texts() == [f"{p:.3f}" for p in expected], temperature
+    slider.fill("0")
+    assert float(box.locator("output").inner_text()) <= 0.01  # the slider reaches winner take all
