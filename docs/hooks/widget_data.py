@@ -12,6 +12,7 @@ colours go to `widgets/steps.css`, from the same list as the pictures'
 
 import json
 
+import widget_data_step1_2
 from mkdocs.structure.files import File
 from pictures_step4_5 import moving_average, noisy_signal
 from plotting import loss_curve, results, steps_css, token_labels
@@ -70,7 +71,7 @@ def tokenizer():
 
 
 WIDGET_DATA = {"tokenizer": tokenizer, "next-token": next_token, "temperature": temperature,
-               "beta": beta, "loss-curves": loss_curves}
+               "beta": beta, "loss-curves": loss_curves, **widget_data_step1_2.WIDGET_DATA}
 
 
 def on_files(files, config):

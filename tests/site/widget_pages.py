@@ -9,4 +9,7 @@ WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixtu
     "temperature": "step-1/09-training/",
     "beta": "step-5/02-momentum/",
     "loss-curves": "step-5/04-training-results/",
+    "mlp-layers": "step-1/04-mlp/",
+    "loss-slope": "step-1/06-numerical-gradient/",
+    "gradient-check": "step-1/08-gradient-check/",
 }
