@@ -132,7 +132,7 @@ def small_graph():
         what = f"passes {' and '.join(passes)}." if passes else "is a leaf: nothing to pass on."
         caption = f"Visit {len(visited)} of {len(order)}: {names[v]} (grad {shown(v.grad)}) {what}"
         steps.append({"visited": list(visited), "grads": [shown(u.grad) for u in order], "caption": caption})
-    return {"title": "L = log(a·b + a), a = 2, b = 3", "values": len(order), "collapsed": False,
+    return {"title": "L = log(a·b + a)", "values": len(order), "collapsed": False,
             "rows": rows, "nodes": nodes, "edges": edges, "steps": steps}
 
 
@@ -175,7 +175,7 @@ def name_graph():
                                     for j, (d, t) in enumerate(zip(done, total))],
                           "caption": f"After visit {k:,} of {count:,}: every Value of "
                                      f"\"{graph.groups[i][0]}\" has its final grad."})
-    return {"title": f"the loss of the name \"{GRAPH_NAME}\" (initial weights), collapsed: one box per move",
+    return {"title": f"the loss of the name \"{GRAPH_NAME}\" (collapsed)",
             "values": count, "collapsed": True, "rows": rows, "nodes": nodes, "edges": edges, "steps": steps}
 
 

@@ -1,7 +1,7 @@
-"""The widgets of Step 1's model and gradient (1.4, 1.6, 1.8), used as a reader
-would in headless Chromium, their numbers compared with the package's."""
+"""The widgets of Step 1's model and gradient (1.4, 1.6, 1.8) and of Step 2's
+backward() (2.5), used as a reader would in headless Chromium, their numbers
+compared with the package's."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from microgpt import analysis
 from microgpt.data import Tokenizer
 from microgpt.results import load
 from microgpt.step1_gradient_descent import GRAD_CHECK_EPS, analytic_gradient, forward, parameters, softmax
+from microgpt.step2_autograd import Value, name_loss, topological_order
 
 RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
 
@@ -39,7 +40,7 @@ def test_mlp_layers_show_the_trained_model(widget, step1, tokenizer):
     assert_mounted_without_error(box)
     labels = analysis.token_labels(tokenizer)
     # BOS needs no re-training: the results file stores the trained model's logits after BOS
-    box.locator("select").select_option(label="BOS")
+    box.get_by_role("combobox", name="current token").select_option(label="BOS")
     bos = step1["bos_logits"]
     top = [p for _, _, p in analysis.top_next(bos)]
     assert box.locator(".mg-bar-value").all_inner_texts() == [f"{p:.3f}" for p in top]
@@ -48,20 +49,21 @@ def test_mlp_layers_show_the_trained_model(widget, step1, tokenizer):
     assert "token=BOS" in page.url
 
     state = analysis.step1_trained_state(step1)  # about 9 s: the model the widget draws
-    box.locator("select").select_option(label="m")
+    box.get_by_role("combobox", name="current token").select_option(label="m")
     moves = analysis.mlp_layers(state, tokenizer.encode("m")[1])
     off = sum(v == 0 for v in moves["relu"])
     assert f"{off} unit{'' if off == 1 else 's'} of 64 switched off" in box.inner_text()
     assert box.locator(".mg-bar-value").all_inner_texts() == [
         f"{p:.3f}" for _, _, p in analysis.top_next(moves["logits"])]
-    # step through "ava": its second pair is a -> v
-    button = box.get_by_role("button", name=re.compile("Next pair"))
-    button.click()
-    button.click()
+    # the pairs of "ava", stepped through with the arrow keys: the second is a -> v
+    pairs = box.get_by_role("combobox", name='pair of "ava"')
+    pairs.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
     a, v = tokenizer.encode("av")[1:3]
     p = softmax(analysis.mlp_layers(state, a)["logits"])[v]
     assert f'Pair 2 of 4 of "ava": after a comes v, to which the model gives p = {p:.3f}.' in box.inner_text()
-    assert box.locator("select").input_value() == str(a)
+    assert box.get_by_role("combobox", name="current token").input_value() == str(a)
 
 
 def shown_number(box, selector):
@@ -123,13 +125,13 @@ def test_gradient_check_scatter_names_each_weight(widget, step1):
     slider.focus()
     page.keyboard.press("ArrowLeft")
     assert_shows(len(places) - 2)
-    box.get_by_role("button", name="largest difference").click()
+    box.get_by_role("combobox", name="go to a weight").select_option(label="the largest difference")
     worst = max(range(len(places)), key=lambda i: abs(check["grad_n"][i] - check["grad_a"][i]))
     assert_shows(worst)
     assert abs(shown_number(box, ".mg-difference")) == float(f"{check['max_diff']:.2e}")
     # hover: the steepest weight's dot lies alone at the edge; the pointer on it names it
     steepest = max(range(len(places)), key=lambda i: abs(check["grad_a"][i]))
-    box.get_by_role("button", name="largest slope").click()
+    box.get_by_role("combobox", name="go to a weight").select_option(label="the largest slope")
     scatter = box.locator(".mg-scatter")
     plot, mark = scatter.bounding_box(), box.locator(".mg-mark").bounding_box()
     centre = {"x": mark["x"] - plot["x"] + mark["width"] / 2, "y": mark["y"] - plot["y"] + mark["height"] / 2}
@@ -138,3 +140,45 @@ def test_gradient_check_scatter_names_each_weight(widget, step1):
     scatter.hover(position=centre)
     assert_shows(steepest)
 
+
+def test_backward_graph_fills_in_the_grads_of_backward(widget, step1, tokenizer):
+    page, box = widget("backward-graph")
+    assert_mounted_without_error(box)
+    grads = box.locator(".mg-node-grad")
+    steps = box.get_by_role("slider", name="steps of backward()")
+    # the small graph: after two visits (L, then d), then at the end
+    walked = analysis.example_graph(backward=False)
+    order = topological_order(walked.L)
+    visits = analysis.backward_walk(walked.L)
+    assert grads.all_text_contents() == ["grad 0"] * len(order)
+    for _ in range(2):
+        next(visits)
+    steps.fill("2")
+    assert grads.all_text_contents() == [f"grad {v.grad:.4g}" for v in order]
+    steps.focus()
+    for _ in range(len(order) - 2):
+        page.keyboard.press("ArrowRight")
+    final = analysis.example_graph()  # backward() itself
+    assert grads.all_text_contents() == [f"grad {v.grad:.4g}" for v in topological_order(final.L)]
+    assert steps.input_value() == steps.get_attribute("max") == str(len(order))
+    assert "graph=0" in page.url and f"visit={len(order)}" in page.url
+
+    # the loss of "a": compared with name_loss(...).backward() on the same weights
+    box.get_by_role("combobox", name="graph").select_option(index=1)
+    state = {name: [[Value(w) for w in row] for row in mat] for name, mat in step1["init"].items()}
+    tokens = tokenizer.encode("a")
+    loss = name_loss(state, tokens, len(tokens) - 1)
+    loss.backward()
+    steps.fill(steps.get_attribute("max"))
+    count = len(topological_order(loss))
+    assert f"After visit {count:,} of {count:,}" in box.locator(".mg-graph-caption").inner_text()
+    titles = box.locator(".mg-node-title").all_text_contents()
+    shown = dict(zip(titles, grads.all_text_contents()))
+    used_rows = [state["wte"][t] for t in set(tokens[:-1])]
+    expected = {"wte": max(abs(p.grad) for row in used_rows for p in row),
+                "mlp_fc1": max(abs(p.grad) for row in state["mlp_fc1"] for p in row),
+                "mlp_fc2": max(abs(p.grad) for row in state["mlp_fc2"] for p in row)}
+    for name, largest in expected.items():
+        assert shown[name] == f"grad largest |grad| {largest:.4g}", name
+    assert shown["loss: mean over pairs"] == "grad 1"
+    assert f"data {loss.data:.4g}" in box.locator(".mg-node").last.text_content()

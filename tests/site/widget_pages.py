@@ -12,4 +12,5 @@ WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixtu
     "mlp-layers": "step-1/04-mlp/",
     "loss-slope": "step-1/06-numerical-gradient/",
     "gradient-check": "step-1/08-gradient-check/",
+    "backward-graph": "step-2/05-backward/",
 }

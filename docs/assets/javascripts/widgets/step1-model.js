@@ -16,6 +16,7 @@
 
   const fixed = (v, digits) => (Object.is(v, -0) ? 0 : v).toFixed(digits);
   const sci = (v, digits) => v.toExponential(digits);
+  const epsText = (e) => (e === 1 ? "1" : sci(e, 0));
 
   // A strip of bars around a zero line, one per value, scaled by `biggest`.
   function strip(values, biggest, labels) {
@@ -44,8 +45,12 @@
       const select = el("select", { "aria-label": "current token" });
       data.labels.forEach((label, i) => select.append(el("option", { value: String(i), text: label })));
       const example = data.example, pairs = example.tokens.length - 1;
-      const stepButton = el("button", { type: "button", class: "md-button mg-button",
-        text: `Next pair of "${example.name}"` });
+      const pairSelect = el("select", { "aria-label": `pair of "${example.name}"` });
+      pairSelect.append(el("option", { value: "-1", text: "none" }));
+      for (let k = 0; k < pairs; k++) {
+        const [a, b] = [example.tokens[k], example.tokens[k + 1]].map((t) => data.labels[t]);
+        pairSelect.append(el("option", { value: String(k), text: `${k + 1}: ${a} → ${b}` }));
+      }
       const pairText = el("p", { class: "mg-pair" });
       const out = el("div", { class: "mg-layers", "aria-live": "polite" });
       let pair = -1;  // the pair of the example shown, or -1 when the reader picked a token
@@ -71,16 +76,17 @@
           const next = example.tokens[pair + 1];
           pairText.textContent = `Pair ${pair + 1} of ${pairs} of "${example.name}": after ${label} comes ` +
             `${data.labels[next]}, to which the model gives p = ${fixed(t.probs[next], 3)}.`;
-        } else pairText.textContent = `The current token is ${label}. Pick another, or step through the pairs of "${example.name}".`;
+        } else pairText.textContent = `The current token is ${label}. Pick another, or a pair of "${example.name}" (the arrow keys step through them).`;
       }
 
-      select.addEventListener("change", () => { pair = -1; show(Number(select.value)); });
-      stepButton.addEventListener("click", () => {
-        pair = (pair + 1) % pairs;
-        show(example.tokens[pair]);
+      select.addEventListener("change", () => { pair = -1; pairSelect.value = "-1"; show(Number(select.value)); });
+      pairSelect.addEventListener("change", () => {
+        pair = Number(pairSelect.value);
+        show(pair >= 0 ? example.tokens[pair] : Number(select.value));
       });
       root.append(el("p", { text: "The trained Step 1 model reading one token: its embedding, the hidden layer, ReLU, the logits and the probabilities of the next token. Bars above the line are positive, below negative; each move keeps one scale for all tokens." }),
-        el("div", { class: "mg-controls" }, el("label", { text: "Current token: " }, select), stepButton), pairText, out);
+        el("div", { class: "mg-controls" }, el("label", { text: "Current token: " }, select),
+          el("label", { text: `or a pair of "${example.name}": ` }, pairSelect)), pairText, out);
       const asked = data.labels.indexOf(state.get("token") || "");
       show(asked >= 0 ? asked : example.tokens[0]);
     });
@@ -125,9 +131,9 @@
       function show() {
         const i = chosen(), e = data.epsilons[i];
         const slope = data.slopes[i], diff = data.differences[i];
-        eps.textContent = sci(e, 0);
-        slider.setAttribute("aria-valuetext", "eps " + sci(e, 0));
-        state.set("eps", sci(e, 0));
+        eps.textContent = epsText(e);
+        slider.setAttribute("aria-valuetext", "eps " + epsText(e));
+        state.set("eps", epsText(e));
         const reach = 0.3 * (x1 - x0);  // each line spans the weight +- this much
         const line = (s, cls) => svgChild(curve, "path", { class: cls,
           d: `M${px(data.weight - reach)} ${py(data.loss - s * reach)} L${px(data.weight + reach)} ${py(data.loss + s * reach)}` });
@@ -148,12 +154,12 @@
         svgChild(errors, "circle", { cx: qx(lx[i]), cy: qy(ly[i]), r: 5, class: "mg-point2" });
 
         text.replaceChildren(
-          el("p", {}, "eps = ", el("span", { class: "mg-eps", text: sci(e, 0) }), `: the loss moves from ${data.loss.toFixed(10)} to ${data.nudged[i].toFixed(10)}`),
+          el("p", {}, "eps = ", el("span", { class: "mg-eps", text: epsText(e) }), `: the loss moves from ${data.loss.toFixed(10)} to ${data.nudged[i].toFixed(10)}`),
           el("p", {}, "measured slope ", el("strong", { class: "mg-measured", text: sci(slope, 9) })),
           el("p", {}, "true slope (analytic_gradient) ", el("strong", { class: "mg-true", text: sci(data.true_slope, 9) })),
           el("p", {}, "difference ", el("strong", { class: "mg-difference", text: sci(diff, 2) })));
       }
-      const asked = data.epsilons.findIndex((e) => sci(e, 0) === state.get("eps"));
+      const asked = data.epsilons.findIndex((e) => epsText(e) === state.get("eps"));
       slider.value = String(data.epsilons.length - 1 - (asked >= 0 ? asked : data.epsilons.indexOf(data.default_eps)));
       slider.addEventListener("input", show);
       root.append(el("p", { text: `The loss of "${data.doc}" with the initial weights, as one weight moves: ${matrix}[${r}][${c}] (weight number ${data.index}, the one with the steepest slope), now ${data.weight.toFixed(4)}. Dashed: the tangent, with the true slope. Solid: the line through the loss at the weight and at the weight + eps.` }),
@@ -202,6 +208,7 @@
         number.textContent = String(i);
         slider.setAttribute("aria-valuetext", `weight ${i}, ${name} row ${r} column ${c}`);
         state.set("weight", String(i));
+        jump.value = [...jump.options].some((o) => o.value === String(i)) ? String(i) : "";
         mark.setAttribute("cx", p(data.analytic[i]));
         mark.setAttribute("cy", q(data.numerical[i]));
         readout.replaceChildren(
@@ -222,14 +229,13 @@
         show(best);
       });
       slider.addEventListener("input", () => show(Number(slider.value)));
-      const jump = (text, i) => {
-        const button = el("button", { type: "button", class: "md-button mg-button", text: text });
-        button.addEventListener("click", () => show(i));
-        return button;
-      };
+      const jump = el("select", { "aria-label": "go to a weight" });
+      [["", "pick…"], [String(data.largest_slope), "the largest slope"],
+        [String(data.largest_difference), "the largest difference"]].forEach(([value, text]) => jump.append(el("option", { value: value, text: text })));
+      jump.addEventListener("change", () => { if (jump.value) show(Number(jump.value)); });
       root.append(el("p", { text: `Every dot is one of the ${n} weights, for the name "${data.doc}" at the initial weights (eps = ${sci(data.eps, 0)}). Hover a dot, or pick a weight by its number in parameters(state_dict).` }),
         svg, el("label", { text: "weight number " }, slider, number),
-        el("div", { class: "mg-controls" }, jump("largest slope", data.largest_slope), jump("largest difference", data.largest_difference)),
+        el("div", { class: "mg-controls" }, el("label", { text: "Go to " }, jump)),
         readout);
       const asked = Number(state.get("weight"));
       show(Number.isInteger(asked) && asked >= 0 && asked < n && state.get("weight") !== null ? asked : data.largest_slope);
