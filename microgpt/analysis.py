@@ -397,6 +397,24 @@ def slope_rows(slopes):
     return list(zip(slopes.epsilons, slopes.nudged, slopes.slopes, slopes.differences))
 
 
+class CheckedWeight(NamedTuple):
+    """One weight of a gradient check: where it sits, and both of its slopes."""
+    index: int
+    place: tuple  # (matrix, row, column)
+    analytic: float
+    numerical: float
+    difference: float  # numerical - analytic
+
+
+def gradient_check_rows(shapes, grad_n, grad_a, k=5):
+    """The k weights with the steepest analytic slope, then the one whose two
+    slopes differ most (the first on a tie)."""
+    differences = [gn - ga for gn, ga in zip(grad_n, grad_a)]
+    steepest = sorted(range(len(grad_a)), key=lambda i: -abs(grad_a[i]))[:k]
+    return [CheckedWeight(i, parameter_place(shapes, i), grad_a[i], grad_n[i], differences[i])
+            for i in steepest + [largest_abs_index(differences)]]
+
+
 def top_next(logits, k=5):
     """The k most likely next tokens of Step 1's logits: (token id, logit,
     probability), most likely first (the lower id first on a tie)."""

@@ -17,6 +17,7 @@ DIGITS = 3  # the strips of 1.4 print 3 decimals, as rounded here (no double rou
 EXAMPLE_NAME = "ava"  # 1.4 steps through its pairs, as 1.5's "Try it" does
 CURVE_POINTS = 81  # points of the loss curve of 1.6
 CURVE_HALF_WIDTH = 1.2  # the curve spans the weight +- this much, so eps = 1 fits
+GRADIENT_DIGITS = 6  # significant digits of 1.8's slopes; their difference gets 2
 
 
 def rounded(values, digits=DIGITS):
@@ -66,19 +67,17 @@ def loss_slope():
 
 
 def gradient_check():
-    """1.8: both gradients of every weight, from the program's own check."""
+    """1.8: both gradients of every weight, from the program's own check: one
+    [analytic, numerical, numerical - analytic] per weight, cut to the digits
+    the widget prints (the page's weight budget allows no more)."""
     res = results("step1")
     check = res["gradient_check"]
-    pairs = list(zip(check["grad_n"], check["grad_a"]))
-    differences = [gn - ga for gn, ga in pairs]
+    rows = [[significant(ga, GRADIENT_DIGITS), significant(gn, GRADIENT_DIGITS), significant(gn - ga, 2)]
+            for gn, ga in zip(check["grad_n"], check["grad_a"])]
+    differences = [gn - ga for gn, ga in zip(check["grad_n"], check["grad_a"])]
     return {"doc": check["doc"], "eps": GRAD_CHECK_EPS, "blocks": analysis.parameter_blocks(res["shapes"]),
-            "numerical": [significant(gn) for gn, _ in pairs],
-            "analytic": [significant(ga) for _, ga in pairs],
-            "differences": [significant(d, 3) for d in differences],
-            "largest_slope": analysis.largest_abs_index(check["grad_a"]),
+            "weights": rows, "largest_slope": analysis.largest_abs_index(check["grad_a"]),
             "largest_difference": analysis.largest_abs_index(differences)}
-
-
 
 
 # 2.5: backward() on a graph, visit by visit ----------------------------------
@@ -175,7 +174,7 @@ def name_graph():
                                     for j, (d, t) in enumerate(zip(done, total))],
                           "caption": f"After visit {k:,} of {count:,}: every Value of "
                                      f"\"{graph.groups[i][0]}\" has its final grad."})
-    return {"title": f"the loss of the name \"{GRAPH_NAME}\" (collapsed)",
+    return {"title": f"the loss of \"{GRAPH_NAME}\"",
             "values": count, "collapsed": True, "rows": rows, "nodes": nodes, "edges": edges, "steps": steps}
 
 

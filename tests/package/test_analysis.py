@@ -345,3 +345,13 @@ def test_name_loss_graph_is_name_losss_graph_cut_into_moves():
     assert reference.data == graph.loss.data
     walked_grads = [p.grad for _, values, _ in graph.groups[1:3] for p in values]
     assert walked_grads == [p.grad for p in step2_autograd.parameters(reference_state)[10:]]
+
+
+def test_gradient_check_rows_are_the_steepest_then_the_worst():
+    shapes = {"wte": [2, 2], "mlp_fc1": [1, 2]}
+    grad_a = [0.1, -0.5, 0.0, 0.3, 0.2, -0.05]
+    grad_n = [0.1, -0.5, 1e-9, 0.3, 0.2, -0.05]
+    rows = analysis.gradient_check_rows(shapes, grad_n, grad_a, k=2)
+    assert [r.index for r in rows] == [1, 3, 2]
+    assert rows[0] == (1, ("wte", 0, 1), -0.5, -0.5, 0.0)
+    assert rows[2].place == ("wte", 1, 0) and rows[2].difference == 1e-9

@@ -171,8 +171,9 @@
   // 1.8: both gradients of every weight; hover a dot, or pick a weight by number.
   MicroGPT.widgets["gradient-check"] = function (root) {
     withData(root, "gradient-check", (data) => {
-      const n = data.analytic.length, W = 360, H = 360, pad = 52;
-      const biggest = Math.max(...data.analytic.map(Math.abs), ...data.numerical.map(Math.abs)) * 1.05;
+      const n = data.weights.length, W = 360, H = 360, pad = 52;
+      const analytic = data.weights.map((w) => w[0]), numerical = data.weights.map((w) => w[1]);
+      const biggest = Math.max(...analytic.map(Math.abs), ...numerical.map(Math.abs)) * 1.05;
       const p = (v) => pad + ((v + biggest) / (2 * biggest)) * (W - pad - 8);
       const q = (v) => 8 + (1 - (v + biggest) / (2 * biggest)) * (H - pad - 8);
       const svg = svgElement(W, H, "mg-plot mg-scatter");
@@ -190,7 +191,7 @@
       });
       const dots = svgChild(svg, "g", { class: "mg-dots" });
       let d = "";
-      for (let i = 0; i < n; i++) d += `M${p(data.analytic[i]).toFixed(1)} ${q(data.numerical[i]).toFixed(1)}h0`;
+      for (let i = 0; i < n; i++) d += `M${p(analytic[i]).toFixed(1)} ${q(numerical[i]).toFixed(1)}h0`;
       svgChild(dots, "path", { d: d, class: "mg-dot-path" });
       const mark = svgChild(svg, "circle", { r: 6, class: "mg-mark" });
 
@@ -209,21 +210,21 @@
         slider.setAttribute("aria-valuetext", `weight ${i}, ${name} row ${r} column ${c}`);
         state.set("weight", String(i));
         jump.value = [...jump.options].some((o) => o.value === String(i)) ? String(i) : "";
-        mark.setAttribute("cx", p(data.analytic[i]));
-        mark.setAttribute("cy", q(data.numerical[i]));
+        mark.setAttribute("cx", p(analytic[i]));
+        mark.setAttribute("cy", q(numerical[i]));
         readout.replaceChildren(
           el("p", {}, "weight number ", el("strong", { class: "mg-index", text: String(i) }), ": ",
             el("code", { class: "mg-place", text: `${name}[${r}][${c}]` }), ` (matrix ${name}, row ${r}, column ${c})`),
-          el("p", {}, "analytic ", el("strong", { class: "mg-analytic", text: sci(data.analytic[i], 9) }),
-            ", numerical ", el("strong", { class: "mg-numerical", text: sci(data.numerical[i], 9) })),
-          el("p", {}, "numerical − analytic ", el("strong", { class: "mg-difference", text: sci(data.differences[i], 2) })));
+          el("p", {}, "analytic ", el("strong", { class: "mg-analytic", text: sci(analytic[i], 5) }),
+            ", numerical ", el("strong", { class: "mg-numerical", text: sci(numerical[i], 5) })),
+          el("p", {}, "numerical − analytic ", el("strong", { class: "mg-difference", text: sci(data.weights[i][2], 1) })));
       }
       svg.addEventListener("pointermove", (event) => {
         const box = svg.getBoundingClientRect(), scale = W / box.width;
         const x = (event.clientX - box.left) * scale, y = (event.clientY - box.top) * scale;
         let best = 0, bestDistance = Infinity;
         for (let i = 0; i < n; i++) {
-          const distance = (p(data.analytic[i]) - x) ** 2 + (q(data.numerical[i]) - y) ** 2;
+          const distance = (p(analytic[i]) - x) ** 2 + (q(numerical[i]) - y) ** 2;
           if (distance < bestDistance) { best = i; bestDistance = distance; }
         }
         show(best);

@@ -23,7 +23,8 @@
       const slider = el("input", { type: "range", min: "0", step: "1", value: "0", "aria-label": "steps of backward()" });
       const shownStep = el("output");
       const note = el("p", { class: "mg-graph-note" });
-      const frame = el("div", { class: "mg-graph-frame" });
+      // on a phone the graph scrolls sideways: focusable, so the keyboard can scroll it too
+      const frame = el("div", { class: "mg-graph-frame", tabindex: "0", role: "region", "aria-label": "the graph" });
       const caption = el("p", { class: "mg-graph-caption", "aria-live": "polite" });
       let graph = data.graphs[0], at = 0;
 
