@@ -24,7 +24,7 @@ def rounded(values, digits=DIGITS):
     return [round(v, digits) for v in values]
 
 
-def significant(value, digits=10):
+def significant(value, digits):
     """A float cut to `digits` significant digits (JSON then writes no more)."""
     return float(f"{value:.{digits - 1}e}")
 
@@ -59,10 +59,10 @@ def loss_slope():
     state = initial_state(res)
     doc, tokens, n = check_tokens(res)
     study = analysis.steepest_weight_slopes(state, tokens)
-    offsets = [CURVE_HALF_WIDTH * (2 * i / (CURVE_POINTS - 1) - 1) for i in range(CURVE_POINTS)]
+    offsets = rounded([CURVE_HALF_WIDTH * (2 * i / (CURVE_POINTS - 1) - 1) for i in range(CURVE_POINTS)])
     return {"doc": doc, "place": analysis.parameter_place(res["shapes"], study.index),
             **study._asdict(), "default_eps": GRAD_CHECK_EPS,
-            "curve": {"offsets": rounded(offsets),
+            "curve": {"offsets": offsets,
                       "losses": [analysis.nudged_loss(state, tokens, n, study.index, d) for d in offsets]}}
 
 
