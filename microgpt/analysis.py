@@ -15,12 +15,14 @@ import random
 from collections import Counter
 from typing import NamedTuple
 
-from . import step0_counting, step1_gradient_descent, step3_attention, step4_transformer
-from .config import MAX_SAMPLE_LENGTH, ModelConfig
+from . import step0_counting, step2_autograd, step3_attention, step4_transformer
+from . import step1_gradient_descent as step1
+from .config import MAX_SAMPLE_LENGTH, ModelConfig, RunConfig
 from .data import Tokenizer
 from .errors import MicrogptError
+from .program import start
 from .step1_gradient_descent import logged_every_200
-from .step2_autograd import Value
+from .step2_autograd import Value, topological_order
 from .step5_adam import BETA1, BETA2, EPS
 
 WINDOW = 50  # the site compares losses as means over this many names
@@ -315,6 +317,140 @@ def absent_current_tokens(tokenizer, name):
     return tokenizer.vocab_size - len(set(tokenizer.encode(name)[:-1]))
 
 
+# Step 1: its trained model, one weight's slope, the place of a weight ----------
+
+def step1_trained_state(results):
+    """Step 1's trained weights, which its results file does not store: run()'s
+    own sequence (shuffle, initial weights, train) with the file's settings.
+    Raises ValueError unless the initial weights, every loss and the trained
+    first-letter logits equal the file's, bit for bit."""
+    config = RunConfig(**results["config"])
+    rng, docs, tokenizer = start(config, log=lambda line: None)
+    state_dict = step1.init_state_dict(rng, tokenizer.vocab_size)
+    if state_dict != results["init"]:
+        raise ValueError("Step 1's initial weights differ from its results file's: the file "
+                         "is stale (python -m microgpt.results step1 rewrites it)")
+    losses = step1.train(state_dict, docs, tokenizer, config.num_steps, lambda step, loss: None)
+    if losses != results["losses"] or step1.mlp(state_dict, tokenizer.BOS) != results["bos_logits"]:
+        raise ValueError("re-training Step 1 gave other losses or logits than its results "
+                         "file: the file is stale (python -m microgpt.results step1 rewrites it)")
+    return state_dict
+
+
+def mlp_layers(state_dict, token_id):
+    """What Step 1's `mlp` computes for one token, move by move, then softmax."""
+    x = state_dict["wte"][token_id]
+    h_pre = step1.linear(x, state_dict["mlp_fc1"])
+    h = step1.relu(h_pre)
+    logits = step1.linear(h, state_dict["mlp_fc2"])
+    return {"embedding": list(x), "hidden": h_pre, "relu": h, "logits": logits,
+            "probs": step1.softmax(logits)}
+
+
+def nudged_loss(state_dict, tokens, n, index, delta):
+    """Step 1's loss of a name with weight number `index` (in `parameters`
+    order) moved by `delta`; the weight is put back exactly afterwards."""
+    row, j = step1.parameters(state_dict)[index]
+    saved = row[j]
+    row[j] = saved + delta
+    try:
+        return step1.forward(state_dict, tokens, n)
+    finally:
+        row[j] = saved
+
+
+def forward_difference(state_dict, tokens, n, index, eps):
+    """The slope of one weight as `numerical_gradient` measures it, with any `eps`."""
+    return (nudged_loss(state_dict, tokens, n, index, eps) - step1.forward(state_dict, tokens, n)) / eps
+
+
+# The eps of 1.6's slider (1 down to 1e-12, about half a decade apart) and
+# of its table without JavaScript.
+SLIDER_EPSILONS = [float(f"{m}e-{k + (m == 3)}") for k in range(13) for m in (1, 3)][:-1]
+TABLE_EPSILONS = [1.0, 1e-2, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12]
+
+
+class WeightSlopes(NamedTuple):
+    """A name's loss along one weight: its true slope and forward differences."""
+    index: int  # in `parameters` order
+    weight: float
+    loss: float
+    true_slope: float  # from analytic_gradient
+    epsilons: list
+    nudged: list  # the loss with the weight moved by each eps
+    slopes: list  # the forward difference for each eps
+    differences: list  # slope - true_slope
+
+
+def steepest_weight_slopes(state_dict, tokens, epsilons=SLIDER_EPSILONS):
+    """For the weight with the steepest slope of the loss of `tokens` (every
+    pair), the forward difference with each eps, next to the true slope."""
+    n = len(tokens) - 1
+    loss, grad = step1.analytic_gradient(state_dict, tokens, n)
+    index = largest_abs_index(grad)
+    row, j = step1.parameters(state_dict)[index]
+    nudged = [nudged_loss(state_dict, tokens, n, index, eps) for eps in epsilons]
+    slopes = [forward_difference(state_dict, tokens, n, index, eps) for eps in epsilons]
+    return WeightSlopes(index, row[j], loss, grad[index], list(epsilons), nudged, slopes,
+                        [slope - grad[index] for slope in slopes])
+
+
+def slope_rows(slopes):
+    """WeightSlopes as rows (eps, nudged loss, slope, difference), for a table."""
+    return list(zip(slopes.epsilons, slopes.nudged, slopes.slopes, slopes.differences))
+
+
+class CheckedWeight(NamedTuple):
+    """One weight of a gradient check: where it sits, and both of its slopes."""
+    index: int
+    place: tuple  # (matrix, row, column)
+    analytic: float
+    numerical: float
+    difference: float  # numerical - analytic
+
+
+def gradient_check_rows(shapes, grad_n, grad_a, k=5):
+    """The k weights with the steepest analytic slope, then the one whose two
+    slopes differ most (the first on a tie)."""
+    differences = [gn - ga for gn, ga in zip(grad_n, grad_a)]
+    steepest = sorted(range(len(grad_a)), key=lambda i: -abs(grad_a[i]))[:k]
+    return [CheckedWeight(i, parameter_place(shapes, i), grad_a[i], grad_n[i], differences[i])
+            for i in steepest + [largest_abs_index(differences)]]
+
+
+def top_next(logits, k=5):
+    """The k most likely next tokens of Step 1's logits: (token id, logit,
+    probability), most likely first (the lower id first on a tie)."""
+    probs = step1.softmax(logits)
+    ids = sorted(range(len(logits)), key=lambda i: -probs[i])[:k]
+    return [(i, logits[i], probs[i]) for i in ids]
+
+
+def largest_abs_index(values):
+    """The index of the value furthest from zero (the first on a tie)."""
+    return max(range(len(values)), key=lambda i: abs(values[i]))
+
+
+def parameter_blocks(shapes):
+    """Each matrix of a state dict with its shape and the index of its first
+    weight in the flat `parameters` list, in state-dict order."""
+    blocks, start_index = [], 0
+    for name, (rows, cols) in shapes.items():
+        blocks.append({"name": name, "rows": rows, "cols": cols, "start": start_index})
+        start_index += rows * cols
+    return blocks
+
+
+def parameter_place(shapes, index):
+    """(matrix, row, column) of weight number `index` of the flat list."""
+    for block in parameter_blocks(shapes):
+        offset = index - block["start"]
+        if 0 <= offset < block["rows"] * block["cols"]:
+            return block["name"], offset // block["cols"], offset % block["cols"]
+    raise ValueError(f"no weight number {index}: there are "
+                     f"{sum(r * c for r, c in shapes.values())} (numbered from 0)")
+
+
 # Step 2: the worked graph ------------------------------------------------------
 
 class Graph(NamedTuple):
@@ -325,14 +461,77 @@ class Graph(NamedTuple):
     L: Value
 
 
-def example_graph(a=2.0, b=3.0):
-    """The graph of Step 2's pages, L = log(a*b + a), after L.backward()."""
+def example_graph(a=2.0, b=3.0, backward=True):
+    """The graph of Step 2's pages, L = log(a*b + a), after L.backward()
+    (before it, with backward=False)."""
     a, b = Value(a), Value(b)
     c = a * b
     d = c + a
     loss = d.log()
-    loss.backward()
+    if backward:
+        loss.backward()
     return Graph(a, b, c, d, loss)
+
+
+def backward_walk(root):
+    """`root.backward()` one visit at a time: yields each Value of
+    reversed(topological_order(root)) right after it has passed its grad on
+    to its children, so a caller can watch the grads fill in. When the walk
+    ends, every grad is what backward() gives (tests/package checks it)."""
+    order = topological_order(root)
+    root.grad = 1
+    for v in reversed(order):
+        for child, local_grad in zip(v._children, v._local_grads):
+            child.grad += local_grad * v.grad
+        yield v
+
+
+class NameGraph(NamedTuple):
+    """The loss of a name in Step 2's model, built move by move as
+    `name_loss` builds it, with the Values each move made."""
+    loss: Value
+    groups: list  # (label, the Values first made by that move, the move's outputs), in order
+
+
+def name_loss_graph(state_dict, tokens):
+    """Step 2's `name_loss` over every pair of `tokens`, spelled out move by
+    move (mlp's three moves, softmax, -log p, the mean) so that each Value
+    of the graph can be told which move made it. Raises ValueError unless
+    the loss equals `name_loss`'s and the graph has as many Values."""
+    n = len(tokens) - 1
+    groups, seen = [], set()
+
+    def made(label, outputs):
+        new = [v for out in outputs for v in topological_order(out) if v not in seen]
+        new = list(dict.fromkeys(new))
+        seen.update(new)
+        groups.append((label, new, list(outputs)))
+
+    for name, mat in state_dict.items():
+        made(name, [p for row in mat for p in row])
+    losses = []
+    for pos in range(n):
+        x = state_dict["wte"][tokens[pos]]
+        h_pre = step1.linear(x, state_dict["mlp_fc1"])
+        made(f"pair {pos + 1}: mlp_fc1 · x", h_pre)
+        h = [v.relu() for v in h_pre]
+        made(f"pair {pos + 1}: relu", h)
+        logits = step1.linear(h, state_dict["mlp_fc2"])
+        made(f"pair {pos + 1}: mlp_fc2 · h", logits)
+        probs = step2_autograd.softmax(logits)
+        made(f"pair {pos + 1}: softmax", probs)
+        losses.append(-probs[tokens[pos + 1]].log())
+        made(f"pair {pos + 1}: -log p", losses[-1:])
+    loss = (1 / n) * sum(losses)
+    made("loss: mean over pairs", [loss])
+    reference = step2_autograd.name_loss(state_dict, tokens, n)
+    if reference.data != loss.data or len(topological_order(reference)) != len(topological_order(loss)):
+        raise ValueError("the move-by-move graph differs from step2_autograd.name_loss's: "
+                         "name_loss_graph must follow name_loss")
+    in_graph = set(topological_order(loss))  # e.g. only two rows of wte for a one-letter name
+    kept = [(label, [v for v in values if v in in_graph], [v for v in outputs if v in in_graph])
+            for label, values, outputs in groups]
+    return NameGraph(loss, [group for group in kept if group[1]])
 
 
 # Steps 3-5: the trained model and its attention ---------------------------------
@@ -537,7 +736,7 @@ def attention_trace(results, name):
         else:
             step3_attention.gpt(state, token, pos, keys[0], values[0])
         x = [t + p for t, p in zip(state["wte"][token], state["wpe"][pos])]
-        q = step1_gradient_descent.linear(step3_attention.rmsnorm(step3_attention.rmsnorm(x)),
+        q = step1.linear(step3_attention.rmsnorm(step3_attention.rmsnorm(x)),
                                           state[layer + "attn_wq"])
         weights = []
         x_attn = step4_transformer.multi_head_attention(q, keys[0], values[0], n_head, weights)
@@ -571,7 +770,7 @@ def sample_names(model, count=10, temperature=0.5, seed=42):
     tokenizer, rng = Tokenizer(model["uchars"]), random.Random(seed)
     if model["step"] == "step1":
         weights = {name: [list(row) for row in matrix] for name, matrix in model["weights"].items()}
-        return [step1_gradient_descent.sample(weights, tokenizer, rng, temperature) for _ in range(count)]
+        return [step1.sample(weights, tokenizer, rng, temperature) for _ in range(count)]
     state = trained_state(model)
     if model["step"] == "step3":
         return [step3_attention.sample(state, tokenizer, rng, temperature) for _ in range(count)]

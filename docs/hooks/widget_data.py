@@ -13,6 +13,7 @@ colours go to `widgets/steps.css`, from the same list as the pictures'
 import json
 
 import widget_data_step0_1
+import widget_data_step1_2
 import widget_data_step3_5
 from mkdocs.structure.files import File
 from pictures_step4_5 import moving_average, noisy_signal
@@ -57,7 +58,7 @@ def tokenizer():
 
 
 WIDGET_DATA = {"tokenizer": tokenizer, "next-token": next_token, "temperature": temperature,
-               "beta": beta, **widget_data_step0_1.WIDGET_DATA,
+               "beta": beta, **widget_data_step0_1.WIDGET_DATA, **widget_data_step1_2.WIDGET_DATA,
                **widget_data_step3_5.WIDGET_DATA}
 
 
