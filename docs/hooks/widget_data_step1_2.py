@@ -6,6 +6,8 @@ fails unless it reproduces the file's losses bit for bit (about 9 s of CPU
 per build), so the widget shows the very model whose numbers the pages print.
 """
 
+from functools import cache
+
 from plotting import results, token_labels
 
 from microgpt import analysis
@@ -40,10 +42,15 @@ def check_tokens(res):
     return doc, tokens, len(tokens) - 1
 
 
+@cache
+def trained_step1():
+    """Step 1's trained weights, re-trained once per build (see above)."""
+    return analysis.step1_trained_state(results("step1"))
+
+
 def mlp_layers():
     """1.4: every move of the trained Step 1 model, for each of the 27 tokens."""
-    res = results("step1")
-    state = analysis.step1_trained_state(res)
+    state = trained_step1()
     tokenizer = Tokenizer(results("step0")["uchars"])
     layers = [analysis.mlp_layers(state, token_id) for token_id in range(tokenizer.vocab_size)]
     return {"labels": token_labels(results("step0")),
@@ -182,5 +189,11 @@ def backward_graph():
     return {"graphs": [small_graph(), name_graph()]}
 
 
+def trained_model():
+    """What analysis.sample_names reads, weights at full precision: the
+    in-browser Python of 1.9's sample widget loads it when a reader asks."""
+    return {"step": "step1", "uchars": results("step0")["uchars"], "weights": trained_step1()}
+
+
 WIDGET_DATA = {"mlp-layers": mlp_layers, "loss-slope": loss_slope, "gradient-check": gradient_check,
-               "backward-graph": backward_graph}
+               "backward-graph": backward_graph, "model-step1": trained_model}

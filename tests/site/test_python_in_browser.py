@@ -223,6 +223,7 @@ def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page)
 def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page):
     page = python_page("step-5/04-training-results/")
     box = page.locator('.mg-widget[data-widget="sample-names"]')
+    assert box.get_attribute("data-model") == "step5"
     box.get_by_label("temperature").fill("0.8")
     box.get_by_label("seed").fill("7")
     box.get_by_role("button", name="Sample 10 names").click()
@@ -230,3 +231,18 @@ def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_pa
     expected = analysis.sample_names(load("step5", RESULTS_DIR), 10, 0.8, 7)
     assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
     assert "seed=7" in page.url and "T=0.8" in page.url
+
+
+def test_sampling_from_the_trained_step_1_model_on_1_9(python_page):
+    """Step 1's results keep no trained weights: the build re-trains it
+    (analysis.step1_trained_state, checked against the results file)."""
+    step1 = load("step1", RESULTS_DIR)
+    model = {"step": "step1", "uchars": load("step0", RESULTS_DIR)["uchars"],
+             "weights": analysis.step1_trained_state(step1)}
+    page = python_page("step-1/09-training/")
+    box = page.locator('.mg-widget[data-widget="sample-names"]')
+    box.get_by_label("temperature").fill("1")
+    box.get_by_role("button", name="Sample 10 names").click()
+    box.locator(".mg-readout").filter(has_text="gives these names again").wait_for(timeout=PYTHON_TIMEOUT_MS)
+    expected = analysis.sample_names(model, 10, 1.0, 42)
+    assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
