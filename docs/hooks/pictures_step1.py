@@ -17,20 +17,6 @@ def init_weights(fig, theme):
     bar.ax.tick_params(colors=theme["text"])
 
 
-def gradient_check(fig, theme):
-    check = results("step1")["gradient_check"]
-    ax = fig.subplots()
-    lo = min(check["grad_a"] + check["grad_n"])
-    hi = max(check["grad_a"] + check["grad_n"])
-    ax.plot([lo, hi], [lo, hi], color=theme["grid"], linewidth=1)
-    ax.scatter(check["grad_a"], check["grad_n"], s=6, color=theme["lines"][0])
-    ax.set_xlabel("analytic gradient (backpropagation)")
-    ax.set_ylabel("numerical gradient (nudge by 1e-5)")
-    ax.set_title(f"All {len(check['grad_a']):,} parameters, name '{check['doc']}'")
-    ax.grid(color=theme["grid"], linewidth=0.5)
-    style(ax, theme)
-
-
 def step1_loss(fig, theme):
     res0, res1 = results("step0"), results("step1")
     ax = fig.subplots()
@@ -44,6 +30,5 @@ def step1_loss(fig, theme):
 
 PICTURES = {
     "step-1/init-weights": (init_weights, (10, 3.6)),
-    "step-1/gradient-check": (gradient_check, (6, 5.5)),
     "step-1/loss-curve": (step1_loss, (8, 4)),
 }
