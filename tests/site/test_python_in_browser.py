@@ -205,7 +205,7 @@ def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page)
     analysis.attention_trace in Pyodide, equals the package's in CPython."""
     page = python_page("step-3/05-scores-weights/")
     box = page.locator('.mg-widget[data-widget="attention-weights"]')
-    status = box.locator(".mg-typed-name .mg-readout")
+    status = box.locator(".mg-typed-status")
     box.get_by_label("a name of your own").fill("bob")
     box.get_by_role("button", name="Show").click()
     status.filter(has_text="computed in your browser").wait_for(timeout=PYTHON_TIMEOUT_MS)

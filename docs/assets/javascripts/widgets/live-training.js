@@ -46,7 +46,7 @@
     ];
     const engines = program.startsWith("step5")
       ? el("select", { "aria-label": "engine" },
-        el("option", { value: "step5-fast", text: "fast engine (same numbers, about 40× faster)" }),
+        el("option", { value: "step5-fast", text: "fast engine (the same numbers, much faster)" }),
         el("option", { value: "step5", text: "Step 5 as written (Value autograd; slow)" }))
       : null;
     const names = el("textarea", { rows: "4", "aria-label": "your own names, one per line", placeholder: "one name per line, e.g.\nanna\nbob", spellcheck: "false" });
@@ -69,9 +69,11 @@
       if (running) return;
       const own = names.value.trim() ? names.value.trim().split("\n").filter((line) => line.trim()).length : 0;
       status.textContent = "Ready: " + fields.map((f) => `${f.field.firstChild.textContent.trim()} ${f.input.value}`).join(", ") +
+        (engines ? `, ${engines.selectedOptions[0].textContent.split(" (")[0]}` : "") +
         (own ? `, on your ${own} name${own === 1 ? "" : "s"}` : ", on names.txt") + ". Runs the real package in this tab; nothing leaves your computer.";
     };
     [...fields.map((f) => f.input), names].forEach((input) => input.addEventListener("input", describe));
+    if (engines) engines.addEventListener("change", describe);
 
     let running = false;
     describe();

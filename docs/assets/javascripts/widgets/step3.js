@@ -32,7 +32,7 @@
     const input = el("input", { type: "text", value: state.get("name") || "", "aria-label": "a name of your own",
       placeholder: "a name, a-z", spellcheck: "false", maxlength: "15" });
     const button = el("button", { type: "button", class: "mg-button", text: "Show", "data-python": "" });
-    const status = el("p", { class: "mg-readout", "aria-live": "polite",
+    const status = el("p", { class: "mg-typed-status", "aria-live": "polite",
       text: "Type a name of your own: the trained model reads it in your browser (Python starts on first use)." });
     root.mgTrace = async (name) => {
       input.value = name;

@@ -1,3 +1,4 @@
+// needs: step3.js
 // The widgets of Step 4; drawn with the helpers of ../widgets.js and the
 // attention parts of step3.js (MicroGPT.attentionParts, which documents the
 // data: microgpt.analysis.attention_trace; root.mgDraw(trace) draws another name).
