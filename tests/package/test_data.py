@@ -18,18 +18,24 @@ def no_local_copy(monkeypatch, tmp_path):
     return tmp_path / "cache" / "names.txt"
 
 
+class FakeResponse:
+    """What urllib.request.urlopen returns, holding `payload`."""
+
+    def __init__(self, payload):
+        self.payload = payload
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self):
+        return self.payload
+
+
 def fake_download(monkeypatch, payload):
-    class Response:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def read(self):
-            return payload
-
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: Response())
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: FakeResponse(payload))
 
 
 def offline(monkeypatch):
@@ -182,21 +188,11 @@ def test_the_sites_copy_is_used_when_the_original_host_is_unreachable(monkeypatc
     monkeypatch.setattr(data, "MIRROR_URL", mirror)
     asked = []
 
-    class Response:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def read(self):
-            return real_bytes
-
     def only_the_mirror(url, timeout):
         asked.append(url)
         if url != mirror:
             raise urllib.error.URLError("unreachable")
-        return Response()
+        return FakeResponse(real_bytes)
 
     monkeypatch.setattr(data.urllib.request, "urlopen", only_the_mirror)
     assert names_path() == no_local_copy

@@ -9,16 +9,15 @@ Measured times are printed (pytest -s) for the notes of the issue.
 import re
 import time
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 from browser import ISOLATION_HEADERS, open_page, serve
+from widget_pages import RESULTS_DIR
 
 from microgpt import analysis
 from microgpt.analysis import mean_last
 from microgpt.results import load
 
-RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
 PYTHON_TIMEOUT_MS = 180_000  # the first Run downloads and starts Python
 SAMPLE_BLOCKS = {  # page: which of its "Try it" blocks (by order on the page) to run
     "step-0/02-tokenizer/": 0,

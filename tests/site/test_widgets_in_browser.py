@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import open_page
-from widget_pages import WIDGET_PAGES
+from widget_pages import RESULTS_DIR, WIDGET_PAGES, assert_mounted_without_error
 
 from microgpt.data import Tokenizer
 from microgpt.errors import MicrogptError
@@ -20,14 +20,6 @@ from microgpt.results import load
 from microgpt.step0_counting import bigram
 from microgpt.step1_gradient_descent import softmax
 from microgpt.step5_adam import BETA1
-
-RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
-
-
-def assert_mounted_without_error(box):
-    assert box.get_attribute("data-mounted") == "true"
-    errors = box.locator(".mg-error").all_inner_texts()
-    assert not errors, errors
 
 
 def test_every_widget_page_is_tested(site):

@@ -2,17 +2,15 @@
 backward() (2.5), used as a reader would in headless Chromium, their numbers
 compared with the package's."""
 
-from pathlib import Path
 
 import pytest
+from widget_pages import RESULTS_DIR, assert_mounted_without_error
 
 from microgpt import analysis
 from microgpt.data import Tokenizer
 from microgpt.results import load
 from microgpt.step1_gradient_descent import GRAD_CHECK_EPS, analytic_gradient, forward, parameters, softmax
 from microgpt.step2_autograd import Value, name_loss, topological_order
-
-RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +25,6 @@ def tokenizer():
 
 def initial_state(step1):
     return {name: [list(row) for row in mat] for name, mat in step1["init"].items()}
-
-
-def assert_mounted_without_error(box):
-    assert box.get_attribute("data-mounted") == "true"
-    errors = box.locator(".mg-error").all_inner_texts()
-    assert not errors, errors
 
 
 def test_mlp_layers_show_the_trained_model(widget, step1, tokenizer):

@@ -6,23 +6,15 @@ computed here in CPython.
 """
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from widget_pages import RESULTS_DIR, assert_mounted_without_error
 
 from microgpt import analysis
 from microgpt.analysis import running_mean
 from microgpt.results import load
 from microgpt.step5_adam import BETA1, BETA2
-
-RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
-
-
-def assert_mounted_without_error(box):
-    assert box.get_attribute("data-mounted") == "true"
-    errors = box.locator(".mg-error").all_inner_texts()
-    assert not errors, errors
 
 
 def readout_values(text):

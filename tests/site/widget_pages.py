@@ -1,5 +1,18 @@
 """Where each widget is shown: the browser tests open it there (conftest.py's
-`widget` fixture), and test_every_widget_page_is_tested checks the list is complete."""
+`widget` fixture), and test_every_widget_page_is_tested checks the list is complete.
+Also what every widget test shares: the results files, and the check that a
+widget mounted with no error."""
+
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
+
+
+def assert_mounted_without_error(box):
+    assert box.get_attribute("data-mounted") == "true"
+    errors = box.locator(".mg-error").all_inner_texts()
+    assert not errors, errors
+
 
 WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixture opens it)
     "tokenizer": "step-0/02-tokenizer/",

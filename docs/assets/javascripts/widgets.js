@@ -38,6 +38,15 @@
     });
   }
 
+  // An SVG element with these attributes (and text), appended to parent; returned.
+  function svgChild(parent, tag, attrs, text) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+    if (text !== undefined) node.textContent = text;
+    parent.append(node);
+    return node;
+  }
+
   function svgElement(width, height, className) {
     const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -78,7 +87,7 @@
   };
 
   const widgets = {};
-  window.MicroGPT = Object.assign(window.MicroGPT || {}, { widgets, el, error, withData, svgElement, softmax, bars, plural, state, siteRoot });
+  window.MicroGPT = Object.assign(window.MicroGPT || {}, { widgets, el, error, withData, svgElement, svgChild, softmax, bars, plural, state, siteRoot });
 
   function mount() {
     document.querySelectorAll(".mg-widget[data-widget]:not([data-mounted])").forEach((root) => {

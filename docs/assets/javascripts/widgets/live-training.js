@@ -8,7 +8,7 @@
 // learning-rate setting with that default.
 (function () {
   "use strict";
-  const { el, error, svgElement, state } = MicroGPT;
+  const { el, error, svgElement, svgChild, state } = MicroGPT;
   const W = 480, H = 200, LOW = 1.5, HIGH = 3.8;
 
   function number(label, key, value, attrs) {
@@ -18,22 +18,16 @@
 
   // Loss ticks on the left, the first and last step below, drawn in the plot's own units.
   function axes(steps) {
-    const ns = "http://www.w3.org/2000/svg";
-    const node = (tag, attrs, text) => {
-      const n = document.createElementNS(ns, tag);
-      Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, v));
-      if (text) n.textContent = text;
-      return n;
-    };
+    const group = document.createDocumentFragment();
     const y = (loss) => H - ((loss - LOW) / (HIGH - LOW)) * H;
-    const parts = [node("line", { x1: 0, y1: H, x2: W, y2: H, class: "mg-live-axis" })];
+    svgChild(group, "line", { x1: 0, y1: H, x2: W, y2: H, class: "mg-live-axis" });
     for (let loss = 2; loss <= HIGH; loss += 0.5) {
-      parts.push(node("line", { x1: 0, y1: y(loss), x2: W, y2: y(loss), class: "mg-live-axis", "stroke-dasharray": "2 4" }),
-        node("text", { x: 2, y: y(loss) - 2, class: "mg-live-tick" }, "loss " + loss.toFixed(1)));
+      svgChild(group, "line", { x1: 0, y1: y(loss), x2: W, y2: y(loss), class: "mg-live-axis", "stroke-dasharray": "2 4" });
+      svgChild(group, "text", { x: 2, y: y(loss) - 2, class: "mg-live-tick" }, "loss " + loss.toFixed(1));
     }
-    parts.push(node("text", { x: 0, y: H + 12, class: "mg-live-tick" }, "step 1"),
-      node("text", { x: W, y: H + 12, class: "mg-live-tick", "text-anchor": "end" }, "step " + steps));
-    return parts;
+    svgChild(group, "text", { x: 0, y: H + 12, class: "mg-live-tick" }, "step 1");
+    svgChild(group, "text", { x: W, y: H + 12, class: "mg-live-tick", "text-anchor": "end" }, "step " + steps);
+    return group;
   }
 
   MicroGPT.widgets["live-training"] = function (root) {
@@ -64,7 +58,7 @@
     root.append(el("div", { class: "mg-live-settings" }, ...fields.map((f) => f.field), ...(engines ? [el("label", { class: "mg-live-field" }, "engine ", engines)] : [])),
       own, el("div", { class: "mg-live-buttons" }, train, stop), status, svg, samples);
 
-    svg.replaceChildren(...axes(Number(fields[0].input.value) || 1000));
+    svg.replaceChildren(axes(Number(fields[0].input.value) || 1000));
     const describe = () => {
       if (running) return;
       const own = names.value.trim() ? names.value.trim().split("\n").filter((line) => line.trim()).length : 0;
@@ -90,11 +84,9 @@
       stop.hidden = false;
       samples.textContent = "";
       const x = (step) => (step / Math.max(steps - 1, 1)) * W, y = (loss) => H - ((Math.min(Math.max(loss, LOW), HIGH) - LOW) / (HIGH - LOW)) * H;
-      const raw = document.createElementNS("http://www.w3.org/2000/svg", "path");
-      const smooth = document.createElementNS("http://www.w3.org/2000/svg", "path");
-      raw.setAttribute("class", "mg-live-raw");
-      smooth.setAttribute("class", "mg-series mg-step-" + program.charAt(4));
-      svg.replaceChildren(...axes(steps), raw, smooth);
+      svg.replaceChildren(axes(steps));
+      const raw = svgChild(svg, "path", { class: "mg-live-raw" });
+      const smooth = svgChild(svg, "path", { class: "mg-series mg-step-" + program.charAt(4) });
       let rawPath = "", smoothPath = "", last = null;
       const started = performance.now();
       status.textContent = MicroGPT.python.started() ? "Training…" : "Starting Python in your browser (once per tab)…";

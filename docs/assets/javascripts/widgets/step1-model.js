@@ -3,16 +3,7 @@
 // (docs/hooks/widget_data_step1_2.py): this file only scales and draws.
 (function () {
   "use strict";
-  const { el, withData, svgElement, bars, plural, state } = MicroGPT;
-  const SVG = "http://www.w3.org/2000/svg";
-
-  function svgChild(parent, tag, attrs, text) {
-    const node = document.createElementNS(SVG, tag);
-    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
-    if (text !== undefined) node.textContent = text;
-    parent.append(node);
-    return node;
-  }
+  const { el, withData, svgElement, svgChild, bars, plural, state } = MicroGPT;
 
   const fixed = (v, digits) => (Object.is(v, -0) ? 0 : v).toFixed(digits);
   const sci = (v, digits) => v.toExponential(digits);

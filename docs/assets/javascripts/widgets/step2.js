@@ -4,16 +4,7 @@
 // widgets/backward-graph.json (docs/hooks/widget_data_step1_2.py); this file draws.
 (function () {
   "use strict";
-  const { el, withData, svgElement, state } = MicroGPT;
-  const SVG = "http://www.w3.org/2000/svg";
-
-  function svgChild(parent, tag, attrs, text) {
-    const node = document.createElementNS(SVG, tag);
-    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
-    if (text !== undefined) node.textContent = text;
-    parent.append(node);
-    return node;
-  }
+  const { el, withData, svgElement, svgChild, state } = MicroGPT;
 
   MicroGPT.widgets["backward-graph"] = function (root) {
     withData(root, "backward-graph", (data) => {
