@@ -4,6 +4,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from widget_pages import RESULTS_DIR
+
+from microgpt.results import load
 
 # Attributes through which a page makes the browser fetch something.
 FETCHING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
@@ -111,3 +114,15 @@ def test_notebooks_are_executed_fresh_with_errors_fatal():
                    if isinstance(p, dict) and "mkdocs-jupyter" in p)
     assert jupyter["execute"] is True and jupyter["allow_errors"] is False
     assert jupyter["cache"] is False, "a cached notebook output would not see package changes"
+
+
+def test_the_names_of_every_step_are_a_table_without_javascript(pages):
+    """5.4's compare-names widget holds a table of all six steps' names, which
+    readers without JavaScript see in its place."""
+    html = pages["step-5/04-training-results/index.html"]
+    widget = re.search(r'<div class="mg-widget" data-widget="compare-names">(.*?)</div>', html, re.S)
+    assert widget, "the compare-names widget is not on 5.4"
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in
+            re.findall(r"<tr>(.*?)</tr>", widget.group(1), re.S)[1:]]
+    samples = [load(f"step{step}", RESULTS_DIR)["samples"] for step in range(6)]
+    assert [row[1:] for row in rows] == [list(names) for names in zip(*samples)]

@@ -1,5 +1,7 @@
 // Small interactive figures. A page asks for one with
 //   <div class="mg-widget" data-widget="NAME"></div>
+// Whatever the div holds (a table, say) is for readers without JavaScript:
+// mounting the widget replaces it.
 // Each widget draws the numbers of widgets/NAME.json, which the build computed
 // with the package (docs/hooks/widget_data.py). This file holds what every
 // widget shares (window.MicroGPT) and mounts them; each widget lives in
@@ -93,6 +95,7 @@
     document.querySelectorAll(".mg-widget[data-widget]:not([data-mounted])").forEach((root) => {
       const make = widgets[root.dataset.widget];
       root.dataset.mounted = "true";
+      root.replaceChildren();  // what a widget holds on the page is for readers without JavaScript
       if (make) make(root);
       else root.append(error("Unknown widget: " + root.dataset.widget));
     });
