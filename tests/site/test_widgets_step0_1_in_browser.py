@@ -5,8 +5,10 @@ conftest.py, also fails on any script error or blocked request)."""
 
 import random
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from widget_pages import WIDGET_PAGES
 
 from microgpt.analysis import WINDOW, running_mean
 from microgpt.data import Tokenizer, load_docs
@@ -95,6 +97,10 @@ def test_count_fill_shows_the_packages_counts_name_by_name(widget, docs, tokeniz
     assert changed.count() == 1
     assert int(changed.inner_text()) == counts[tokens[0]][tokens[1]]
     assert f'"{docs[3]}": pair (BOS, {labels[tokens[1]]})' in box.locator(".mg-count-readout").inner_text()
+    counted = sum(len(name) + 1 for name in docs[:3]) + 1
+    assert parse_qs(urlsplit(page.url).query)["pairs"] == [str(counted)]
+    _, shared = widget("count-fill", f"{WIDGET_PAGES['count-fill']}?pairs={counted}")
+    assert shown_table(shared) == counts  # the address shows the same table
 
     for _ in range(10):  # to the end of the first names
         button(box, "Next name").click()

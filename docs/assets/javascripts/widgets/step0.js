@@ -69,8 +69,10 @@
       table.append(body);
       const word = el("div", { class: "mg-tokens" });
       const readout = el("p", { class: "mg-count-readout", "aria-live": "polite" });
-      let done = 0; // how many pairs have been counted
+      const asked = Number.parseInt(MicroGPT.state.get("pairs"), 10);
+      let done = Number.isInteger(asked) ? Math.max(0, Math.min(asked, pairs.length)) : 0; // how many pairs have been counted
       const show = () => {
+        if (done || MicroGPT.state.get("pairs") !== null) MicroGPT.state.set("pairs", done);
         cells.forEach((row) => row.forEach((td) => { td.textContent = ""; td.className = ""; }));
         pairs.slice(0, done).forEach((pair) => { cells[pair.row][pair.col].textContent = String(pair.count); });
         word.replaceChildren();
