@@ -12,6 +12,7 @@ which the file names.
 """
 
 import argparse
+import gc
 import json
 import random
 import sys
@@ -29,7 +30,7 @@ OUTPUT = Path("docs/results/speed.json")
 SPLIT_STEPS = 20  # training steps timed phase by phase
 LENGTHS = (1, 2, 4, 6, 8, 12, 16)  # name lengths (positions) for the growth curve
 WIDTHS = (8, 16, 24, 32)  # n_embd values for the growth curve
-REPEATS = 3  # each growth point is the fastest of this many runs
+REPEATS = 5  # each growth point is the fastest of this many runs
 
 
 def quiet(line):
@@ -123,6 +124,7 @@ def one_name_seconds(model, positions, vocab_size=27, seed=0):
     engine = fast.Engine(model)
     slow, quick = [], []
     for _ in range(REPEATS):
+        gc.collect()  # each run starts with the previous run's graph gone
         t0 = time.process_time()
         loss = step4_transformer.name_loss(state_dict, tokens, model)
         loss.backward()
