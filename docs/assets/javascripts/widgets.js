@@ -81,6 +81,11 @@
   // link shows the same figure: ?KEY=VALUE, one key per widget setting.
   const state = {
     get: (key) => new URLSearchParams(location.search).get(key),
+    // The address's whole number for `key` if it lies in [lo, hi], else null.
+    integer(key, lo = -Infinity, hi = Infinity) {
+      const text = this.get(key), value = Number(text);
+      return text !== null && Number.isInteger(value) && value >= lo && value <= hi ? value : null;
+    },
     set(key, value) {
       const url = new URL(location.href);
       url.searchParams.set(key, value);

@@ -69,8 +69,7 @@
       table.append(body);
       const word = el("div", { class: "mg-tokens" });
       const readout = el("p", { class: "mg-count-readout", "aria-live": "polite" });
-      const asked = Number.parseInt(MicroGPT.state.get("pairs"), 10);
-      let done = Number.isInteger(asked) ? Math.max(0, Math.min(asked, pairs.length)) : 0; // how many pairs have been counted
+      let done = Math.min(MicroGPT.state.integer("pairs", 0) ?? 0, pairs.length); // how many pairs have been counted
       const show = () => {
         if (done || MicroGPT.state.get("pairs") !== null) MicroGPT.state.set("pairs", done);
         cells.forEach((row) => row.forEach((td) => { td.textContent = ""; td.className = ""; }));

@@ -229,8 +229,7 @@
         svg, el("label", { text: "weight number " }, slider, number),
         el("div", { class: "mg-controls" }, el("label", { text: "Go to " }, jump)),
         readout);
-      const asked = Number(state.get("weight"));
-      show(Number.isInteger(asked) && asked >= 0 && asked < n && state.get("weight") !== null ? asked : data.largest_slope);
+      show(state.integer("weight", 0, n - 1) ?? data.largest_slope);
     });
   };
 })();

@@ -75,8 +75,7 @@
       slider.addEventListener("input", () => { at = Number(slider.value); draw(); });
       root.append(el("div", { class: "mg-controls" }, el("label", { text: "Graph: " }, select),
         el("label", { text: "backward(), step " }, slider, shownStep)), note, frame, caption);
-      const askedGraph = Number(state.get("graph")), askedVisit = Number(state.get("visit"));
-      choose(data.graphs[askedGraph] ? askedGraph : 0, Number.isInteger(askedVisit) ? askedVisit : 0);
+      choose(state.integer("graph", 0, data.graphs.length - 1) ?? 0, state.integer("visit") ?? 0);
     });
   };
 })();

@@ -88,8 +88,8 @@
   MicroGPT.widgets["compare-names"] = function (root) {
     withData(root, "compare-names", (names) => {
       const pick = (key, fallback) => {
-        const asked = Number(state.get(key));
-        const step = names.steps.includes(asked) && state.get(key) !== null ? asked : fallback;
+        const asked = state.integer(key);
+        const step = names.steps.includes(asked) ? asked : fallback;
         const select = el("select", { "aria-label": key === "left" ? "first step" : "second step" });
         names.steps.forEach((s) => select.append(el("option", { value: String(s), text: "Step " + s })));
         select.value = String(step);
