@@ -9,7 +9,6 @@ temporary repository and copies it as the drills do.
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from run_drills import ROOT, CopyError, copy_project
