@@ -4,6 +4,7 @@
                         code blocks (CPython 3.13 and Pyodide), results freshness,
                         drift drills, strict site build + built-site checks
                         (Chromium), lint
+    nox -s tests-3.11   the package tests under Python 3.11, the oldest the package supports
     nox -s serve        build and serve the site on http://127.0.0.1:8000 (cached: fast rebuilds)
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
@@ -22,6 +23,7 @@ code blocks run under Python 3.13, the version inside Pyodide.
 import os
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import nox
@@ -35,6 +37,8 @@ SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
 BUILD_CACHE = ROOT / ".cache" / "build"  # only `serve` uses it (docs/hooks/build_cache.py)
 WORKFLOWS = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.yml"))
 PYODIDE_PYTHON = "3.13"  # the CPython minor version inside the pinned Pyodide (package.json)
+OLDEST_PYTHON = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"] \
+    .removeprefix(">=")  # the oldest Python the package promises to run on
 
 
 def interpreter(version):
@@ -67,6 +71,14 @@ def tests(session):
     session.install("-e", ".[test]")
     session.run("pytest", "tests/package", *session.posargs,
                 env=environment())
+
+
+@nox.session(name=f"tests-{OLDEST_PYTHON}", python=interpreter(OLDEST_PYTHON), default=False)
+def tests_on_oldest_python(session):
+    """The package's unit tests under the oldest Python that pyproject.toml allows.
+    Not in the default list: the deploy workflow runs it, in a job of its own."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/package", *session.posargs, env=environment())
 
 
 @nox.session
@@ -122,8 +134,10 @@ def docs(session):
 
 @nox.session
 def drills(session):
-    """Inject each kind of drift into a copy of the project; the guard against it must fail."""
+    """Inject each kind of drift into a copy of the project; the guard against it must fail.
+    First, the copy itself: as root, in a clone another user owns (GitHub's container job)."""
     session.install("-e", ".[test]")
+    session.run("pytest", "tests/drills", *session.posargs, env=environment())
     session.run("python", "tests/drills/run_drills.py", env=environment())
 
 

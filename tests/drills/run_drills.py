@@ -1,6 +1,6 @@
 """Drift drills: prove that every guard of the site actually fires.
 
-The project's files (`git ls-files`) are copied to a temporary folder. Each
+The project's files (those git tracks) are copied to a temporary folder. Each
 check is first run on the clean copy, where it must pass; then, for each kind
 of drift, a fresh copy gets exactly one injected change and the one cheap
 check that guards against that kind must fail, with its own message. Nothing
@@ -122,14 +122,31 @@ DRILLS = [
 
 # --- running ----------------------------------------------------------------
 
-def copy_project(destination):
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split("\0")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():  # a tracked file deleted in the working tree is left out
+class CopyError(Exception):
+    """The project could not be copied: the message says why and what to do."""
+
+
+def copy_project(destination, source=ROOT):
+    """Copy the files git tracks in `source` (as the working tree holds them) to `destination`.
+
+    The one git command trusts `source` explicitly (safe.directory, for this command only):
+    in GitHub's container job root runs it in a checkout that the runner's user owns, which
+    git otherwise refuses as "dubious ownership". Trusting the project costs nothing here,
+    since the drills go on to run its code."""
+    source = Path(source).resolve()  # git matches safe.directory against the real path
+    try:
+        listed = subprocess.run(["git", "-c", f"safe.directory={source}", "ls-files", "-z"],
+                                cwd=source, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise CopyError("git is not installed: the drills copy the files git tracks") from None
+    if listed.returncode != 0:
+        raise CopyError(f"`git ls-files` failed in {source}: {listed.stderr.strip()}\n"
+                        "The drills copy the files git tracks: run them in a git clone of the project.")
+    for name in filter(None, listed.stdout.split("\0")):
+        file = source / name
+        if file.is_file():  # a tracked file deleted in the working tree is left out
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination / name)
+            shutil.copy2(file, destination / name)
 
 
 def run(check, root):
@@ -151,7 +168,11 @@ def main():
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="drift-drills-") as tmp:
         clean = Path(tmp) / "clean"
-        copy_project(clean)
+        try:
+            copy_project(clean)
+        except CopyError as error:
+            print(f"cannot drill: {error}", file=sys.stderr)
+            return 1
         if not uses_its_own_package(clean):
             print("the copy imports another microgpt than its own: cannot drill", file=sys.stderr)
             return 1
