@@ -63,7 +63,7 @@ def environment():
 
 @nox.session
 def tests(session):
-    """The package's unit tests."""
+    """The package's unit tests, and those of the site's build code (docs/sitebuild)."""
     session.install("-e", ".[test,docs]", "-e", "docs/sitebuild")
     session.run("pytest", "tests/package", "tests/sitebuild", *session.posargs,
                 env=environment())
@@ -79,7 +79,7 @@ def parity(session):
 @nox.session
 def audit(session):
     """Every fence on every page is executed, checked output, an include, or an illustration."""
-    session.install("-e", ".[test]", "-e", "docs/sitebuild")
+    session.install("-e", ".[test]")
     session.run("pytest", "tests/pages", "-s", *session.posargs, env=environment())
 
 
