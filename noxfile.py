@@ -34,7 +34,7 @@ nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
 SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
-BUILD_CACHE = ROOT / ".cache" / "build"  # only `serve` uses it (docs/hooks/build_cache.py)
+BUILD_CACHE = ROOT / ".cache" / "build"  # only `serve` uses it (docs/sitebuild/sitebuild/build_cache.py)
 WORKFLOWS = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.yml"))
 PYODIDE_PYTHON = "3.13"  # the CPython minor version inside the pinned Pyodide (package.json)
 OLDEST_PYTHON = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"] \
@@ -67,9 +67,9 @@ def environment():
 
 @nox.session
 def tests(session):
-    """The package's unit tests."""
-    session.install("-e", ".[test]")
-    session.run("pytest", "tests/package", *session.posargs,
+    """The package's unit tests, and those of the site's build code (docs/sitebuild)."""
+    session.install("-e", ".[test,docs]", "-e", "docs/sitebuild")
+    session.run("pytest", "tests/package", "tests/sitebuild", *session.posargs,
                 env=environment())
 
 
@@ -125,7 +125,7 @@ def site_dir(session):
 def docs(session):
     """Strict build from scratch (links, anchors, includes, notebooks executed, pictures drawn,
     downloads made), then check the built site, its downloads included."""
-    session.install("-e", ".[docs,test]")
+    session.install("-e", ".[docs,test]", "-e", "docs/sitebuild")
     npm_ci(session)
     site = site_dir(session)
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())
@@ -145,7 +145,7 @@ def drills(session):
 def lint(session):
     """ruff on the Python; the GitHub workflows against their schema and audited by zizmor (offline)."""
     session.install("-e", ".[lint]")
-    session.run("ruff", "check", "microgpt", "tests", "docs/hooks", "noxfile.py")
+    session.run("ruff", "check", "microgpt", "tests", "docs/sitebuild", "noxfile.py")
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
     session.run("zizmor", "--offline", "--no-progress", *WORKFLOWS)
 
@@ -157,7 +157,7 @@ def serve(session):
     the pages that changed (mkdocs --dirty), so a prose edit shows in seconds. The navigation and
     search of the other pages catch up at the next start; `nox -s serve -- --full` rebuilds every
     page at every save."""
-    session.install("-e", ".[docs]")
+    session.install("-e", ".[docs]", "-e", "docs/sitebuild")
     npm_ci(session)
     args = [arg for arg in session.posargs if arg != "--full"]
     mode = [] if "--full" in session.posargs else ["--dirty"]
@@ -183,7 +183,7 @@ def reproduce(session):
 def reproduce_downloads(session):
     """Slow (about 20 minutes): build the site, then run each single-file program it serves
     in full and compare its output with the package's, line for line."""
-    session.install("-e", ".[docs,test]")
+    session.install("-e", ".[docs,test]", "-e", "docs/sitebuild")
     npm_ci(session)
     site = session.create_tmp() + "/site"
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env=environment())

@@ -9,7 +9,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 MKDOCS_YML = DOCS.parent / "mkdocs.yml"
 PAGE = re.compile(r"(?:^|[\s:])(?P<path>[\w./-]+\.(?:md|ipynb))\s*$")
-NOT_PAGES = ("hooks/",)  # mkdocs.yml's exclude_docs
+NOT_PAGES = ("sitebuild/",)  # mkdocs.yml's exclude_docs
 
 
 def nav_entries(mkdocs_yml_text):

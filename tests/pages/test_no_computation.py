@@ -1,11 +1,12 @@
-"""No computation in Markdown: derived numbers come from microgpt.analysis.
+"""No computation in Markdown: derived numbers come from the build code
+(sitebuild.common and the chapter modules, `ch0` ... `ch5`, `speed_ch`).
 
 A Jinja statement (`{% set %}`, `{% for %}`, `{% if %}`) on a page may name a
 value, loop over a list to format it, or choose words by comparing two
 values. It computes, and this test counts it, when it holds arithmetic, a
 filter that aggregates (`sum`, `max`, `length`, ...), `namespace`, `range`, a
 method call (`.append`, `.index`, ...) or a call of anything but the
-analysis module, the tokenizer's `encode` and the `code_lines` macro.
+build modules, the tokenizer's `encode` and the `code_lines` macro.
 Formatting (`| format(...)`, `| replace(...)`, `| f4`, ...) is not counted,
 so no allow-list is needed. Expressions `{{ ... }}` print and are not
 counted here.
@@ -23,7 +24,7 @@ AGGREGATING_FILTER = re.compile(
     r"\|\s*(sum|max|min|map|select|selectattr|reject|rejectattr|unique|length|count|abs|sort"
     r"|list|first|last|batch|groupby|round|int|float|reverse|dictsort|slice)\b")
 CALL = re.compile(r"(?<![|\w.])(?P<callee>[A-Za-z_][\w.]*)\s*\(")
-ALLOWED_CALLEES = re.compile(r"^(analysis\.\w+|tokenizer\.encode|code_lines)$")
+ALLOWED_CALLEES = re.compile(r"^((common|ch[0-5]|speed_ch)\.\w+|tokenizer\.encode|code_lines)$")
 FILTER_CALL = re.compile(r"\|\s*\w+\s*\(")  # `| format(...)`: a filter's arguments, not a call
 
 def why_it_computes(keyword, body):
@@ -74,7 +75,8 @@ def test_no_page_computes_in_jinja():
     lines = computation_lines()
     print(f"\nlines of computation in Markdown: {len(lines)}")
     assert not lines, (
-        "compute these in microgpt/analysis.py and print the result with {{ analysis.... }}:\n"
+        "compute these in the chapter's module (docs/sitebuild/sitebuild/chapters/) and print the "
+        "result with {{ chN.... }}:\n"
         + "\n".join(f"{where}: {why}" for where, why in lines.items())
     )
 
@@ -84,7 +86,7 @@ def test_the_count_catches_each_kind_of_computation():
         '{% set T = step1.config.num_steps %}{% set sh = step3.shapes %}\n'  # naming: fine
         '{% for name in step0.samples %}{{ name }}{% endfor %}\n'  # formatting loop: fine
         '{% if step0.losses[1] > step0.losses[0] %}worse{% endif %}\n'  # comparison: fine
-        '{% set last = analysis.mean_last(step1.losses, 50) %}{% set ava = tokenizer.encode("a-b") %}\n'
+        '{% set last = common.mean_last(step1.losses, 50) %}{% set ava = tokenizer.encode("a-b") %}\n'
         '{% set last = (step1.losses[-50:] | sum) / 50 %}\n'
         '{% set n = step5.samples | unique | list | length %}\n'
         '{% set ns = namespace(n=0) %}\n'

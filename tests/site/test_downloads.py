@@ -1,4 +1,4 @@
-"""The downloads of the built site (docs/hooks/downloads.py), used as a reader
+"""The downloads of the built site (docs/sitebuild/sitebuild/downloads.py), used as a reader
 uses them: the wheel is installed from the site served on 127.0.0.1 into a
 fresh virtual environment, and each single-file program is run next to the
 package. By default a program runs its first 20 training steps

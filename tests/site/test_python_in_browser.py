@@ -17,6 +17,8 @@ from widget_pages import RESULTS_DIR
 from microgpt import analysis
 from microgpt.analysis import mean_last
 from microgpt.results import load
+from sitebuild.chapters import step1 as ch1
+from sitebuild.chapters import step3 as ch3
 
 PYTHON_TIMEOUT_MS = 180_000  # the first Run downloads and starts Python
 SAMPLE_BLOCKS = {  # page: which of its "Try it" blocks (by order on the page) to run
@@ -208,7 +210,7 @@ def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page)
     box.get_by_label("a name of your own").fill("bob")
     box.get_by_role("button", name="Show").click()
     status.filter(has_text="computed in your browser").wait_for(timeout=PYTHON_TIMEOUT_MS)
-    rows = analysis.attention(load("step3", RESULTS_DIR), "bob")
+    rows = ch3.attention(load("step3", RESULTS_DIR), "bob")
     assert box.locator(".mg-heat-cell").count() == sum(range(1, len("bob") + 2))
     box.locator('.mg-heat-cell[data-row="3"][data-col="1"]').hover()
     assert box.locator(".mg-trace .mg-readout").inner_text() == (
@@ -234,10 +236,10 @@ def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_pa
 
 def test_sampling_from_the_trained_step_1_model_on_1_9(python_page):
     """Step 1's results keep no trained weights: the build re-trains it
-    (analysis.step1_trained_state, checked against the results file)."""
+    (ch1.step1_trained_state, checked against the results file)."""
     step1 = load("step1", RESULTS_DIR)
     model = {"step": "step1", "uchars": load("step0", RESULTS_DIR)["uchars"],
-             "weights": analysis.step1_trained_state(step1)}
+             "weights": ch1.step1_trained_state(step1)}
     page = python_page("step-1/09-training/")
     box = page.locator('.mg-widget[data-widget="sample-names"]')
     box.get_by_label("temperature").fill("1")

@@ -8,7 +8,6 @@ here in CPython. Every widget must mount, draw, and show no error.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from browser import open_page
@@ -148,10 +147,7 @@ def test_loss_curves_show_the_mean_of_the_last_50(widget, page_path, steps):
 
 
 def test_step_colours_are_the_pictures_palette(widget):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parents[2] / "docs" / "hooks"))
-    from plotting import STEP_COLOURS
+    from sitebuild.plotting import STEP_COLOURS
 
     page, box = widget("loss-curves")
     for step, colour in enumerate(STEP_COLOURS["light"]):

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from widget_pages import WIDGET_PAGES
 
-from microgpt.analysis import WINDOW, running_mean
 from microgpt.data import Tokenizer, load_docs
 from microgpt.step0_counting import add_pairs, bigram, name_loss, new_count_table, pair_losses, train
 from microgpt.step1_gradient_descent import init_state_dict, linear, parameters, softmax
+from sitebuild.common import WINDOW, running_mean
 
 
 def assert_drawn(box):

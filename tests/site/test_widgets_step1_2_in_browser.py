@@ -6,11 +6,13 @@ compared with the package's."""
 import pytest
 from widget_pages import RESULTS_DIR, assert_mounted_without_error
 
-from microgpt import analysis
 from microgpt.data import Tokenizer
 from microgpt.results import load
 from microgpt.step1_gradient_descent import GRAD_CHECK_EPS, analytic_gradient, forward, parameters, softmax
 from microgpt.step2_autograd import Value, name_loss, topological_order
+from sitebuild import common
+from sitebuild.chapters import step1 as ch1
+from sitebuild.chapters import step2 as ch2
 
 
 @pytest.fixture(scope="module")
@@ -30,30 +32,30 @@ def initial_state(step1):
 def test_mlp_layers_show_the_trained_model(widget, step1, tokenizer):
     page, box = widget("mlp-layers")
     assert_mounted_without_error(box)
-    labels = analysis.token_labels(tokenizer)
+    labels = common.token_labels(tokenizer)
     # BOS needs no re-training: the results file stores the trained model's logits after BOS
     box.get_by_role("combobox", name="current token").select_option(label="BOS")
     bos = step1["bos_logits"]
-    top = [p for _, _, p in analysis.top_next(bos)]
+    top = [p for _, _, p in ch1.top_next(bos)]
     assert box.locator(".mg-bar-value").all_inner_texts() == [f"{p:.3f}" for p in top]
     best = max(range(len(bos)), key=lambda i: bos[i])
     assert f"the largest, {bos[best]:.3f}, is for {labels[best]}" in box.inner_text()
     assert "token=BOS" in page.url
 
-    state = analysis.step1_trained_state(step1)  # about 9 s: the model the widget draws
+    state = ch1.step1_trained_state(step1)  # about 9 s: the model the widget draws
     box.get_by_role("combobox", name="current token").select_option(label="m")
-    moves = analysis.mlp_layers(state, tokenizer.encode("m")[1])
+    moves = ch1.mlp_layers(state, tokenizer.encode("m")[1])
     off = sum(v == 0 for v in moves["relu"])
     assert f"{off} unit{'' if off == 1 else 's'} of 64 switched off" in box.inner_text()
     assert box.locator(".mg-bar-value").all_inner_texts() == [
-        f"{p:.3f}" for _, _, p in analysis.top_next(moves["logits"])]
+        f"{p:.3f}" for _, _, p in ch1.top_next(moves["logits"])]
     # the pairs of "ava", stepped through with the arrow keys: the second is a -> v
     pairs = box.get_by_role("combobox", name='pair of "ava"')
     pairs.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     a, v = tokenizer.encode("av")[1:3]
-    p = softmax(analysis.mlp_layers(state, a)["logits"])[v]
+    p = softmax(ch1.mlp_layers(state, a)["logits"])[v]
     assert f'Pair 2 of 4 of "ava": after a comes v, to which the model gives p = {p:.3f}.' in box.inner_text()
     assert box.get_by_role("combobox", name="current token").input_value() == str(a)
 
@@ -89,7 +91,7 @@ def test_loss_slope_is_the_packages_forward_difference(widget, step1, tokenizer)
     slider.fill("6")  # the seventh smallest eps
     slider.focus()
     page.keyboard.press("ArrowRight")  # the eighth smallest
-    assert shown_number(box, ".mg-eps") == sorted(analysis.SLIDER_EPSILONS)[7]
+    assert shown_number(box, ".mg-eps") == sorted(ch1.SLIDER_EPSILONS)[7]
 
 
 def test_gradient_check_scatter_names_each_weight(widget, step1):
@@ -100,7 +102,7 @@ def test_gradient_check_scatter_names_each_weight(widget, step1):
     places = parameters(state)
 
     def assert_shows(index):
-        name, row, col = analysis.parameter_place(shapes, index)
+        name, row, col = ch1.parameter_place(shapes, index)
         assert places[index][0] is state[name][row] and places[index][1] == col
         assert box.locator(".mg-index").inner_text() == str(index)
         assert box.locator(".mg-place").inner_text() == f"{name}[{row}][{col}]"
@@ -139,9 +141,9 @@ def test_backward_graph_fills_in_the_grads_of_backward(widget, step1, tokenizer)
     grads = box.locator(".mg-node-grad")
     steps = box.get_by_role("slider", name="steps of backward()")
     # the small graph: after two visits (L, then d), then at the end
-    walked = analysis.example_graph(backward=False)
+    walked = ch2.example_graph(backward=False)
     order = topological_order(walked.L)
-    visits = analysis.backward_walk(walked.L)
+    visits = ch2.backward_walk(walked.L)
     assert grads.all_text_contents() == ["grad 0"] * len(order)
     for _ in range(2):
         next(visits)
@@ -150,7 +152,7 @@ def test_backward_graph_fills_in_the_grads_of_backward(widget, step1, tokenizer)
     steps.focus()
     for _ in range(len(order) - 2):
         page.keyboard.press("ArrowRight")
-    final = analysis.example_graph()  # backward() itself
+    final = ch2.example_graph()  # backward() itself
     assert grads.all_text_contents() == [f"grad {v.grad:.4g}" for v in topological_order(final.L)]
     assert steps.input_value() == steps.get_attribute("max") == str(len(order))
     assert "graph=0" in page.url and f"visit={len(order)}" in page.url

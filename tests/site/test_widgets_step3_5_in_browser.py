@@ -12,9 +12,12 @@ import pytest
 from widget_pages import RESULTS_DIR, assert_mounted_without_error
 
 from microgpt import analysis
-from microgpt.analysis import running_mean
 from microgpt.results import load
 from microgpt.step5_adam import BETA1, BETA2
+from sitebuild import common
+from sitebuild.chapters import step3 as ch3
+from sitebuild.chapters import step5 as ch5
+from sitebuild.common import running_mean
 
 
 def readout_values(text):
@@ -96,7 +99,7 @@ def test_compare_names_shows_two_steps_samples(widget):
         rows = box.locator("tbody tr")
         assert [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())] == samples[first]
         assert [rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())] == samples[second]
-        same = analysis.same_places(samples[first], samples[second])
+        same = common.same_places(samples[first], samples[second])
         assert box.locator(".mg-same-count").inner_text().startswith(f"{same} of {len(samples[first])} names")
         assert box.locator("tbody tr.mg-same").count() == same
     query = parse_qs(urlsplit(page.url).query)
@@ -123,7 +126,7 @@ def test_adam_trace_replays_the_recorded_gradient(widget):
             beta_slider.fill(beta_position)
         point_slider.fill(str(point))
         beta1 = float(box.locator("output.mg-beta").inner_text())
-        trace = analysis.adam_trace(watched["grad"], beta1, BETA2)
+        trace = ch5.adam_trace(watched["grad"], beta1, BETA2)
         text = box.locator(".mg-readout").inner_text()
         assert text.startswith(f"Training step {point + 1}, beta1 = ")
         shown = read_numbers(text)
@@ -133,7 +136,7 @@ def test_adam_trace_replays_the_recorded_gradient(widget):
         assert shown["step"] == pytest.approx(trace["step"][point], abs=5.001e-4)
     assert float(parse_qs(urlsplit(page.url).query)["beta1"][0]) == beta1
     # with the run's beta1, the raw m replayed is what Adam recorded, step by step
-    assert analysis.adam_trace(watched["grad"], BETA1, BETA2)["m"] == watched["m"]
+    assert ch5.adam_trace(watched["grad"], BETA1, BETA2)["m"] == watched["m"]
 
 
 # The attention widgets of Steps 3 and 4 ----------------------------------------
@@ -176,7 +179,7 @@ def test_embeddings_add_token_and_position_rows(widget, trace3):
 def test_attention_weights_heatmap_reads_by_hover_and_keyboard(widget):
     page, box = widget("attention-weights")
     assert_mounted_without_error(box)
-    rows = analysis.attention(load("step3", RESULTS_DIR), "emma")
+    rows = ch3.attention(load("step3", RESULTS_DIR), "emma")
     cells = box.locator(".mg-heat-cell")
     assert cells.count() == sum(range(1, len("emma") + 2))  # a lower triangle
     readout = box.locator(".mg-readout")
@@ -255,7 +258,7 @@ def test_heads_assemble_x_attn_slice_by_slice(widget):
     next_head.click()
     assert shown_row(assembled) == [None] * (n_head * head_dim)
     assert box.locator(".mg-head-map").count() == n_head
-    rows = analysis.attention(step4, "isabella")
+    rows = ch3.attention(step4, "isabella")
     cell = box.locator(".mg-head-map").nth(2).locator('.mg-heat-cell[data-row="8"][data-col="4"]')
     cell.focus()
     labels = trace["labels"]

@@ -3,7 +3,7 @@
 `nox -s serve` sets MICROGPT_BUILD_CACHE to a folder; then the pictures, the
 executed notebooks and the wheel are reused from it as long as what they are
 made from has not changed. The key is the content of those inputs (INPUTS:
-the package source, the results files, the build hooks, the npm lock file), never a time stamp, so
+the package source, the results files, the build code, the npm lock file), never a time stamp, so
 a stale entry cannot be served: any edit to them makes a new key. Without the
 variable (`nox -s docs`, CI) nothing is cached and everything is made afresh.
 """
@@ -14,13 +14,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from sitebuild.common import ROOT
+
 CACHE_ENV = "MICROGPT_BUILD_CACHE"
-ROOT = Path(__file__).parents[2]
 INPUTS = {  # what each kind of cached output is made from
-    "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/hooks/*.py"),
+    "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/sitebuild/**/*.py"),
     "notebooks": ("microgpt/*.py", "docs/results/*.json"),
     "wheel": ("microgpt/*.py", "pyproject.toml", "README.md"),  # the README is the wheel's description
-    "editor": ("docs/hooks/editor.mjs", "package-lock.json"),
+    "editor": ("docs/sitebuild/sitebuild/editor.mjs", "package-lock.json"),
 }
 
 

@@ -13,7 +13,8 @@ The wheel and the single files are told where this site is: their
 `MIRROR_URL = None` (microgpt/data.py) becomes this site's names.txt, so they
 download it from here when the original host cannot be reached.
 
-Pages link to them with the `download_box` macro (macros.py).
+Pages link to them with the `download_box` macro (hooks/macros.py); the hook
+hooks/downloads.py adds them to the site.
 """
 
 import hashlib
@@ -24,15 +25,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-import build_cache
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 
 from microgpt.cli import STEPS
 from microgpt.data import names_path
 from microgpt.single_file import generate
+from sitebuild import build_cache
+from sitebuild.common import ROOT
 
-ROOT = Path(__file__).parents[2]
 FOLDER = "downloads"
 NAMES = "names.txt"
 NO_MIRROR = "MIRROR_URL = None"
@@ -86,10 +86,4 @@ def downloads(site_url):
     files[f"{NAMES}.sha256"] = f"{hashlib.sha256(names).hexdigest()}  {NAMES}\n"
     cache_name = f"{hashlib.sha256(mirror.encode()).hexdigest()[:12]}-{wheel_name()}"
     files[wheel_name()] = build_cache.cached("wheel", cache_name, lambda: build_wheel(mirror))
-    return files
-
-
-def on_files(files, config):
-    for name, content in downloads(config.site_url).items():
-        files.append(File.generated(config, f"{FOLDER}/{name}", content=content))
     return files

@@ -9,25 +9,27 @@ of them is committed):
   wheel and names.txt (both built by downloads.py), and their total size, for
   the progress bar;
 - assets/javascripts/editor.js: CodeMirror, bundled by esbuild from
-  docs/hooks/editor.mjs, loaded by try-it.js on the first Edit.
+  sitebuild/editor.mjs, loaded by try-it.js on the first Edit.
+
+The hook hooks/browser_python.py adds them to the site.
 """
 
 import json
 import subprocess
 from pathlib import Path
 
-import build_cache
-from downloads import FOLDER, NAMES, wheel_name
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from microgpt.data import names_path
+from sitebuild import build_cache
+from sitebuild.common import ROOT
+from sitebuild.downloads import FOLDER, NAMES, wheel_name
 
-ROOT = Path(__file__).parents[2]
 NODE_MODULES = ROOT / "node_modules"
 PYODIDE = NODE_MODULES / "pyodide"
 RUNTIME_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-EDITOR_SOURCE = ROOT / "docs" / "hooks" / "editor.mjs"
+EDITOR_SOURCE = Path(__file__).with_name("editor.mjs")
 NPM_CI = "run `npm ci` in the repository first (`nox -s docs` does)"
 
 
@@ -57,7 +59,8 @@ def download_bytes(wheel_bytes=0):
     return runtime + names_path().stat().st_size + wheel_bytes
 
 
-def on_files(files, config):
+def add_files(files, config):
+    """Add the runtime, runtime.json and the editor's bundle to the files of the site."""
     version = pyodide_version()
     base = f"pyodide/{version}/"
     for name in RUNTIME_FILES:

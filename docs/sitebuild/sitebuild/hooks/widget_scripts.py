@@ -10,11 +10,12 @@ none of them (tests/site/test_page_weight.py keeps every page under budget).
 """
 
 import re
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-WIDGETS_DIR = Path(__file__).parents[1] / "assets" / "javascripts" / "widgets"
+from sitebuild.common import ROOT
+
+WIDGETS_DIR = ROOT / "docs" / "assets" / "javascripts" / "widgets"
 CORE = "assets/javascripts/widgets.js"
 REGISTERS = re.compile(r"""MicroGPT\.widgets(?:\.([\w]+)|\[["']([\w-]+)["']\])\s*=""")
 NEEDS = re.compile(r"^// needs: ([\w.-]+\.js)\s*$", re.M)

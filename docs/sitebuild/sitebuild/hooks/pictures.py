@@ -3,8 +3,9 @@
 Every picture is drawn twice, for the light and the dark theme, as SVG with
 live text, and added to the build as a generated file: nothing is committed,
 so nothing can go stale. Pages show them with the `picture` macro. The
-drawings themselves live in pictures_stepN.py, one module per step. Under
-`nox -s serve` they are drawn once per content of their inputs (build_cache.py).
+drawings themselves live in their chapter's module (sitebuild/chapters/, its
+PICTURES). Under `nox -s serve` they are drawn once per content of their
+inputs (sitebuild/build_cache.py).
 
 Both copies of a picture load lazily, and browsers never fetch a lazy image
 that is hidden: so that the hidden one is the other theme's from the start,
@@ -17,22 +18,14 @@ import io
 import json
 import re
 
-import matplotlib
+import matplotlib.pyplot as plt
+from mkdocs.structure.files import File
 
-matplotlib.use("Agg")
-import build_cache  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pictures_speed  # noqa: E402
-import pictures_step0  # noqa: E402
-import pictures_step1  # noqa: E402
-import pictures_step2  # noqa: E402
-import pictures_step3  # noqa: E402
-import pictures_step4_5  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
-from plotting import THEMES  # noqa: E402
+from sitebuild import build_cache
+from sitebuild.chapters import merged
+from sitebuild.plotting import THEMES
 
-PICTURES = {**pictures_step0.PICTURES, **pictures_step1.PICTURES, **pictures_step2.PICTURES,
-            **pictures_step3.PICTURES, **pictures_step4_5.PICTURES, **pictures_speed.PICTURES}
+PICTURES = merged("PICTURES")
 
 
 def svg(draw, size, theme):

@@ -11,16 +11,17 @@ Pages can use:
 - `steps`: the package's list of steps (microgpt.steps.ALL: number, name,
   title, heading such as "Step 3: Attention");
 - `tokenizer`: the names.txt tokenizer (rebuilt from the stored characters);
-- `analysis`: microgpt.analysis, every derived number (means of losses,
-  crossovers, attention of the trained models, ...), e.g.
-  `{{ analysis.mean_last(step1.losses) | f4 }}`; pages only format them;
+- `common`, `ch0` ... `ch5`, `speed_ch`: the derived numbers (means of
+  losses, crossovers, attention of the trained models, ...): sitebuild.common
+  for what chapters share, each chapter's module for its own, e.g.
+  `{{ common.mean_last(step1.losses) | f4 }}`; pages only format them;
 - filters `commas` (32,033), `f4` (3.2958), `f6`, `sci` (1.2e-09);
-- `picture(name, alt)`: a drawing from docs/hooks/pictures_*.py, in both themes
+- `picture(name, alt)`: a drawing of a chapter's PICTURES, in both themes
   (only the reader's theme is downloaded);
 - `code_lines(obj, ...)`: how many lines of code (no blanks, comments,
   docstrings) functions or classes of the package have together;
 - `source_diff(old, new)`: a diff fence between two package files;
-- `wheel`: the file name of the package's wheel in downloads/ (downloads.py),
+- `wheel`: the file name of the package's wheel in downloads/ (sitebuild.downloads),
   and `download_box(step)`: the box that links a step's single-file program.
 """
 
@@ -29,20 +30,13 @@ import difflib
 import inspect
 import math
 import posixpath
-import sys
 import textwrap
-from pathlib import Path
 
-from microgpt import analysis, steps
-from microgpt.data import Tokenizer
-from microgpt.results import load, load_timings
+from microgpt import steps
+from sitebuild import browser_python, common, downloads
+from sitebuild.chapters import CHAPTERS
+from sitebuild.common import ROOT
 
-sys.path.insert(0, str(Path(__file__).parent))  # the sibling hooks, as mkdocs does when it loads them
-import browser_python  # noqa: E402
-import downloads  # noqa: E402
-
-RESULTS_DIR = "docs/results"
-ROOT = Path(__file__).parents[2]
 PICTURE_THEMES = ("light", "dark")
 SNIPPET_MARKER = "# --8<-- ["
 
@@ -64,13 +58,14 @@ def _code_lines(obj):
 def define_env(env):
     env.variables["steps"] = steps.ALL
     for step in steps.ALL:  # the package's own list of steps
-        env.variables[step.name] = load(step.name, RESULTS_DIR)
+        env.variables[step.name] = common.results(step.name)
         env.variables[f"s{step.number}"] = step.module
-    env.variables["timings"] = load_timings(RESULTS_DIR)  # seconds per full run, machine-dependent
-    env.variables["speed"] = load("speed", RESULTS_DIR)  # machine-dependent too
-    env.variables["tokenizer"] = Tokenizer(env.variables["step0"]["uchars"])
+    env.variables["timings"] = common.timings()  # seconds per full run, machine-dependent
+    env.variables["speed"] = common.results("speed")  # machine-dependent too
+    env.variables["tokenizer"] = common.tokenizer()
     env.variables["math"] = math
-    env.variables["analysis"] = analysis
+    env.variables["common"] = common
+    env.variables.update(CHAPTERS)
 
     env.filters["commas"] = lambda n: f"{n:,}"
     env.filters["f4"] = lambda x: f"{x:.4f}"

@@ -1,11 +1,14 @@
-"""What every picture shares: the two themes, the results files, axis styling."""
+"""What every picture shares: the Agg backend (drawing to files), the two
+themes, the step colours, axis styling, loss curves."""
 
 import math
 
-from microgpt.analysis import running_mean
-from microgpt.results import load
+import matplotlib
 
-RESULTS_DIR = "docs/results"
+from sitebuild.common import WINDOW, results, running_mean
+
+matplotlib.use("Agg")  # draw to files, never to a window (allowed before any figure)
+
 LOSS_CURVE_POINTS = 200  # points per loss curve, in pictures and widgets
 # One colour per step, by step number: every picture and widget takes a
 # step's colour from here (the widgets through the generated steps.css).
@@ -36,15 +39,8 @@ def steps_css():
     for theme, scope in (("light", ""), ("dark", '[data-md-color-scheme="slate"] ')):
         rules += [f"{scope}.mg-step-{n} {{ stroke: {colour}; --mg-step: {colour}; }}"
                   for n, colour in enumerate(STEP_COLOURS[theme])]
-    return "/* Generated from STEP_COLOURS in docs/hooks/plotting.py */\n" + "\n".join(rules) + "\n"
-
-
-def results(step):
-    return load(step, RESULTS_DIR)
-
-
-def token_labels(res):
-    return res["uchars"] + ["BOS"]
+    source = "/* Generated from STEP_COLOURS in docs/sitebuild/sitebuild/plotting.py */"
+    return source + "\n" + "\n".join(rules) + "\n"
 
 
 def every_nth(values, points):
@@ -72,6 +68,10 @@ def style(ax, theme):
     ax.title.set_color(theme["text"])
 
 
+MEAN_LABEL = f"mean of the last {WINDOW}"  # what a loss curve shows
+MEAN_TITLE = f"Loss, mean of the last {WINDOW} names"
+
+
 def loss_axes(ax, theme, res0):
     baseline = math.log(res0["vocab_size"])
     ax.axhline(baseline, color=theme["grid"], linestyle="--", linewidth=1)
@@ -80,3 +80,16 @@ def loss_axes(ax, theme, res0):
     ax.set_xlabel("training step")
     ax.set_ylabel("loss (cross-entropy)")
     ax.grid(color=theme["grid"], linewidth=0.5)
+
+
+def loss_chart(fig, theme, lines, title=None, **legend_options):
+    """A chart of losses: each line as (x and y, plot options), the uniform
+    guess of Step 0's vocabulary, the title, a legend of the lines."""
+    ax = fig.subplots()
+    for points, options in lines:
+        ax.plot(*points, **options)
+    loss_axes(ax, theme, results("step0"))
+    if title:
+        ax.set_title(title)
+    ax.legend(frameon=False, labelcolor=theme["text"], **legend_options)
+    style(ax, theme)

@@ -1,0 +1,136 @@
+"""The chapter "Why is it so slow?": its figures and pictures, from
+docs/results/speed.json (written by `python -m microgpt.speed`)."""
+
+from microgpt.config import ModelConfig
+from sitebuild.common import mean, results
+from sitebuild.plotting import style
+
+PHASES = ("forward", "backward", "update")
+ENGINE_NAMES = {"step5": "Step 5 (a Value per number)", "fast": "fast engine (floats, backward by hand)"}
+
+
+# Numbers of the pages ----------------------------------------------------------------------
+
+def speed_figures(speed, num_steps=1000):
+    """What the chapter "Why is it so slow?" says about microgpt.speed's
+    measurements (times in ms, memory in MiB)."""
+    census, split, steps = speed["census"], speed["split"], speed["split_steps"]
+    created = [row["created"] for row in census]
+    in_graph = [row["in_graph"] for row in census]
+    positions = [row["positions"] for row in census]
+    new_nodes = sum(row["new_in_graph"] for row in census)
+    slow_total = sum(split["step5"][phase] for phase in PHASES)
+    phases = [{"phase": phase, "step5_ms": 1000 * split["step5"][phase] / steps,
+               "share": split["step5"][phase] / slow_total,
+               "fast_ms": 1000 * split["fast"][phase] / steps} for phase in PHASES]
+
+    growth = speed["growth"]
+    by_length, by_width = growth["by_length"], growth["by_width"]
+
+    def worst_fit(rows, key, reference):
+        """Largest relative distance of Step 5's time from time ∝ graph nodes,
+        the line through the reference point."""
+        ref = next(row for row in rows if row[key] == reference)
+        return max(abs(row["step5"] / (row["nodes"] * ref["step5"] / ref["nodes"]) - 1) for row in rows)
+
+    default_width = ModelConfig().n_embd
+    width_from = next(row for row in by_width if row["n_embd"] == default_width)
+    first, last = by_length[0], by_length[-1]
+    per_node_first, per_node_last = first["step5"] / first["nodes"], last["step5"] / last["nodes"]
+
+    bench = speed["bench"]
+    slow, quick = bench["runs"]["step5"], bench["runs"]["fast"]
+    return {
+        "names": len(census),
+        "created_min": min(created), "created_max": max(created), "created_mean": mean(created),
+        "in_graph_min": min(in_graph), "in_graph_max": max(in_graph),
+        "positions_min": min(positions), "positions_max": max(positions),
+        "blocks_per_node": sum(row["blocks"] for row in census) / new_nodes,
+        "bytes_per_node": sum(row["bytes"] for row in census) / new_nodes,
+        "largest_graph_mib": max(row["bytes"] for row in census) / 2**20,
+        "phases": phases,
+        "step5_graph_share": (split["step5"]["forward"] + split["step5"]["backward"]) / slow_total,
+        "step5_update_share": split["step5"]["update"] / slow_total,
+        "fast_update_ms": phases[2]["fast_ms"],
+        "fast_step_ms": sum(row["fast_ms"] for row in phases),
+        "fit_worst": max(worst_fit(by_length, "positions", growth["width_positions"]),
+                         worst_fit(by_width, "n_embd", default_width)),
+        "per_node_first_us": 1e6 * per_node_first, "per_node_last_us": 1e6 * per_node_last,
+        "per_node_grows": per_node_last > 1.1 * per_node_first,
+        "length_nodes_ratio": last["nodes"] / first["nodes"],
+        "length_time_ratio": last["step5"] / first["step5"],
+        "width_from": width_from["n_embd"], "width_to": by_width[-1]["n_embd"],
+        "width_nodes_ratio": by_width[-1]["nodes"] / width_from["nodes"],
+        "width_time_ratio": by_width[-1]["step5"] / width_from["step5"],
+        "step5_ms": 1000 * slow["seconds"] / bench["steps"],
+        "fast_ms": 1000 * quick["seconds"] / bench["steps"],
+        "fast_full_seconds": quick["seconds"] / bench["steps"] * num_steps,
+        "step5_full_minutes": slow["seconds"] / bench["steps"] * num_steps / 60,
+        "step5_added_mib": slow["peak_mib"] - slow["before_training_mib"],
+        "fast_added_mib": quick["peak_mib"] - quick["before_training_mib"],
+    }
+
+
+# Pictures -------------------------------------------------------------------------------------
+
+
+def phases(fig, theme):
+    """Milliseconds per training step, phase by phase, both engines."""
+    speed = results("speed")
+    ax = fig.subplots()
+    steps = speed["split_steps"]
+    height = 0.38
+    for k, (engine, label) in enumerate(ENGINE_NAMES.items()):
+        ms = [1000 * speed["split"][engine][phase] / steps for phase in PHASES]
+        ys = [i + (k - 0.5) * height for i in range(len(PHASES))]
+        ax.barh(ys, ms, height=height, color=theme["lines"][k], label=label)
+        for y, value in zip(ys, ms):
+            ax.text(value, y, f" {value:.1f} ms", va="center", color=theme["text"], fontsize=8)
+    ax.set_yticks(range(len(PHASES)), PHASES)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(right=ax.get_xlim()[1] * 4)  # room for the labels of the longest bars
+    ax.set_xlabel(f"milliseconds per training step (log scale; mean of the first {steps} steps)")
+    ax.legend(loc="lower right", frameon=False, labelcolor=theme["text"], fontsize=8)
+    ax.grid(axis="x", color=theme["grid"], linewidth=0.5)
+    style(ax, theme)
+
+
+def growth_panel(ax, theme, rows, key, reference, xlabel):
+    """Measured seconds of both engines, and Step 5's expected growth: time in
+    proportion to the number of graph nodes, scaled through one measured point."""
+    xs = [row[key] for row in rows]
+    ref = next(row for row in rows if row[key] == reference)
+    per_node = ref["step5"] / ref["nodes"]
+    ax.plot(xs, [1000 * row["nodes"] * per_node for row in rows], color=theme["faint"],
+            linestyle="--", label=f"expected: ∝ graph nodes (through {key} = {reference})")
+    for k, engine in enumerate(("step5", "fast")):
+        ax.plot(xs, [1000 * row[engine] for row in rows], "o-", color=theme["lines"][k],
+                label=ENGINE_NAMES[engine] + ", measured")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("ms per name (forward + backward)")
+    ax.grid(color=theme["grid"], linewidth=0.5)
+    style(ax, theme)
+
+
+def growth(fig, theme):
+    speed = results("speed")["growth"]
+    by_length, by_width = fig.subplots(1, 2, sharey=True)
+    # the reference points: the default width, and the length used for the widths
+    width, length = ModelConfig().n_embd, speed["width_positions"]
+    growth_panel(by_length, theme, speed["by_length"], "positions", length,
+                 f"positions in the name (n_embd = {width})")
+    growth_panel(by_width, theme, speed["by_width"], "n_embd", width,
+                 f"n_embd ({length} positions)")
+    handles, labels = by_length.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=1, frameon=False,
+               labelcolor=theme["text"], fontsize=8)
+
+
+PICTURES = {
+    "speed/phases": (phases, (7, 2.6)),
+    "speed/growth": (growth, (7, 3.6)),
+}
+
+WIDGETS = {}  # the chapter has none

@@ -1,0 +1,202 @@
+"""Step 3, Attention: the trained model's attention and its peaks; the
+pictures of the chapter, and the data of its widgets (widgets/step3.js)."""
+
+from functools import cache
+from typing import NamedTuple
+
+from matplotlib.patches import Rectangle
+
+from microgpt import step3_attention, step4_transformer
+from microgpt.analysis import attention_trace
+from microgpt.data import Tokenizer
+from sitebuild.common import model_data, results, rounded, token_labels, trained_for
+from sitebuild.diagrams import pipeline
+from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
+
+SHOWN_DIGITS = 3  # the attention widgets print 3 decimals
+EXAMPLE_NAME = "emma"  # a name with a repeated letter: same token, two positions
+ATTENTION_NAMES = ("emma", "olivia", "isabella")
+
+
+# Numbers of the pages --------------------------------------------------------------------
+
+def new_matrices(shapes, old_shapes):
+    """The names of the matrices that `old_shapes` did not have, in order."""
+    return [name for name in shapes if name not in old_shapes]
+
+
+def attention(results, name):
+    """The trained model's attention weights while it reads `name`: one entry
+    per position (BOS, then each letter), each a list of rows, one per layer
+    and head in that order, over the positions so far (Steps 3, 4 and 5)."""
+    state = trained_for(results)
+    tokens = Tokenizer(results["uchars"]).encode(name)
+    rows = []
+    if "model" in results:  # Steps 4 and 5: layers and heads
+        model = results["model"]
+        keys, values = step4_transformer.empty_cache(model["n_layer"])
+        for pos in range(len(tokens) - 1):
+            collected = []
+            step4_transformer.gpt(state, tokens[pos], pos, keys, values, model["n_head"], collected)
+            rows.append(collected)
+    else:  # Step 3: one head
+        keys, values = [], []
+        for pos in range(len(tokens) - 1):
+            collected = []
+            step3_attention.gpt(state, tokens[pos], pos, keys, values, collected)
+            rows.append(collected)
+    return rows
+
+
+class Peak(NamedTuple):
+    """The largest weight of one attention row."""
+    name: str
+    position: int  # the position whose row it is
+    head: int
+    target: int  # the position it looks at
+    weight: float
+    share: float  # weight divided by the even share 1 / (position + 1)
+
+
+def peak(name, position, head, row):
+    weight = max(row)
+    return Peak(name, position, head, row.index(weight), weight, weight * len(row))
+
+
+def head_peaks(results, name, position=-1):
+    """The peak of every head's row at one position (default: the last)."""
+    rows = attention(results, name)
+    position = position % len(rows)
+    return [peak(name, position, head, row) for head, row in enumerate(rows[position])]
+
+
+def sharpest(results, names):
+    """Of every row with more than one position, over the given names, the
+    peak furthest above its even share (the first on a tie)."""
+    best = None
+    for name in names:
+        for position, heads in enumerate(attention(results, name)):
+            for head, row in enumerate(heads):
+                if len(row) > 1 and (best is None or peak(name, position, head, row).share > best.share):
+                    best = peak(name, position, head, row)
+    return best
+
+
+def focused_count(peaks, factor=2):
+    """How many of the peaks give their position more than `factor` times the even share."""
+    return sum(1 for p in peaks if p.share > factor)
+
+
+def strongest(peaks):
+    """The peak with the largest weight (the first on a tie)."""
+    return max(peaks, key=lambda p: p.weight)
+
+
+# Pictures -----------------------------------------------------------------------------------
+
+def step3_pipeline(fig, theme):
+    ax = fig.subplots()
+    pipeline(ax, [("token, position", True), ("wte + wpe", True), ("RMSNorm", True),
+                  ("q, k, v", True), ("attention\nover KV cache", True), ("attn_wo\n+ residual", True),
+                  ("RMSNorm", True), ("MLP\n16→64→16", False), ("+ residual", True),
+                  ("lm_head\n→ logits", True), ("softmax,\nloss", False), ("backward,\nSGD", False)],
+             theme, per_row=6)
+    ax.set_title("Step 3: new blocks highlighted", color=theme["text"])
+
+
+def embeddings(fig, theme):
+    res = results("step3")
+    tokenizer = Tokenizer(res["uchars"])
+    tokens = tokenizer.encode(EXAMPLE_NAME)[:-1]
+    wte, wpe = res["weights"]["wte"], res["weights"]["wpe"]
+    panels = [("wte[token]", [wte[t] for t in tokens]),
+              ("wpe[position]", [wpe[p] for p in range(len(tokens))]),
+              ("x = wte[token] + wpe[position]",
+               [[a + b for a, b in zip(wte[t], wpe[p])] for p, t in enumerate(tokens)])]
+    labels = [f"{p}: {token_labels(tokenizer)[t]}" for p, t in enumerate(tokens)]
+    axes = fig.subplots(1, 3)
+    biggest = max(abs(v) for _, rows in panels for row in rows for v in row)
+    for ax, (title, rows) in zip(axes, panels):
+        image = ax.imshow(rows, cmap="RdBu_r", vmin=-biggest, vmax=biggest)
+        ax.set_title(title, fontsize=10)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xticks([])
+        ax.set_xlabel("16 dimensions")
+        style(ax, theme)
+    bar = fig.colorbar(image, ax=axes, shrink=0.8)
+    bar.ax.tick_params(colors=theme["text"])
+
+
+def attention_maps(fig, theme):
+    axes = fig.subplots(1, len(ATTENTION_NAMES))
+    for ax, name in zip(axes, ATTENTION_NAMES):
+        labels = ["BOS", *name]
+        rows = [heads[0] for heads in attention(results("step3"), name)]  # one head
+        grid = [row + [float("nan")] * (len(labels) - len(row)) for row in rows]
+        ax.imshow(grid, cmap=theme["cmap"], vmin=0, vmax=1)
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("looks at (cached position)")
+        ax.set_title(name)
+        style(ax, theme)
+    axes[0].set_ylabel("current position")
+
+
+def kv_cache(fig, theme):
+    labels = ["BOS", *EXAMPLE_NAME]
+    ax = fig.subplots()
+    for pos in range(len(labels)):
+        y = -pos
+        ax.text(-0.6, y, f"position {pos}, reading {labels[pos]}", ha="right", va="center",
+                color=theme["text"], fontsize=9)
+        for t in range(pos + 1):
+            new = t == pos
+            for row, kind in ((0.2, "k"), (-0.2, "v")):
+                ax.add_patch(Rectangle((t * 1.1, y + row - 0.17), 1.0, 0.34,
+                                       facecolor=theme["lines"][1] if new else "none",
+                                       edgecolor=theme["text"], linewidth=0.8))
+                ax.text(t * 1.1 + 0.5, y + row, f"{kind}{t} ({labels[t]})", ha="center", va="center",
+                        fontsize=7, color="#1b1b1b" if new else theme["text"])
+    ax.set_xlim(-5.2, len(labels) * 1.1)
+    ax.set_ylim(-len(labels) + 0.4, 0.6)
+    ax.set_title("keys and values in the cache; the highlighted pair is added at this position",
+                 color=theme["text"])
+    ax.axis("off")
+
+
+def step3_loss(fig, theme):
+    loss_chart(fig, theme, [
+        (loss_curve(results(f"step{step}")["losses"]), {"color": step_colour(theme, step), "linewidth": 2,
+                                                         "label": label})
+        for step, label in [(2, "Step 2: MLP on one token"), (3, "Step 3: attention over the name so far")]],
+        MEAN_TITLE)
+
+
+PICTURES = {
+    "step-3/pipeline": (step3_pipeline, (12, 2.7)),
+    "step-3/embeddings": (embeddings, (10, 2.4)),
+    "step-3/attention": (attention_maps, (12, 4.4)),
+    "step-3/kv-cache": (kv_cache, (9, 4.2)),
+    "step-3/loss-curves": (step3_loss, (8, 4)),
+}
+
+
+# Widget data --------------------------------------------------------------------------------
+
+@cache
+def attention_trace_data(step, name):
+    """What microgpt.analysis.attention_trace returns, rounded: the attention
+    widgets draw this, whether it was computed here or in the reader's browser."""
+    return rounded(attention_trace(results(step), name), SHOWN_DIGITS)
+
+
+def attention_widget(step, name):
+    """The data of an attention widget: the trace of `name` in `step`'s model."""
+    return lambda: attention_trace_data(step, name)
+
+
+WIDGETS = {
+    **{widget: attention_widget("step3", EXAMPLE_NAME)
+       for widget in ("embeddings", "attention-weights", "attention-output", "kv-cache")},
+    "model-step3": lambda: model_data("step3"),
+}

@@ -1,0 +1,82 @@
+"""Step 4, Transformer: heads and layers; the pictures of the chapter, and
+the data of its widget (widgets/step4.js)."""
+
+from microgpt.config import ModelConfig
+from microgpt.steps import ALL as STEPS
+from sitebuild.chapters.step1 import parameter_count
+from sitebuild.chapters.step3 import attention, attention_widget
+from sitebuild.common import model_data, results
+from sitebuild.diagrams import pipeline
+from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
+
+HEADS_NAME = "isabella"
+
+
+# Numbers of the pages ---------------------------------------------------------------------
+
+def layer_parameter_count(shapes, layer=0):
+    """How many numbers one layer of a Step 4/5 model holds."""
+    return parameter_count(shapes, *[name for name in shapes if name.startswith(f"layer{layer}.")])
+
+
+def head_dim(model):
+    """How many numbers each head sees, for a results file's `model` dict."""
+    return model["n_embd"] // model["n_head"]
+
+
+def head_starts(model):
+    """Where each head's slice of q, k and v begins."""
+    return [head * head_dim(model) for head in range(model["n_head"])]
+
+
+def about_half(count, total, tolerance=0.05):
+    """Whether `count` is within `tolerance` × total of total / 2, as a coin
+    toss would land."""
+    return abs(count - total / 2) < total * tolerance
+
+
+# Pictures ---------------------------------------------------------------------------------
+
+def step4_pipeline(fig, theme):
+    ax = fig.subplots()
+    pipeline(ax, [("wte + wpe", False), ("RMSNorm", False),
+                  ("for each layer:", True), ("q, k, v", False), ("split into\nn_head heads", True),
+                  ("attention\nper head", True), ("concatenate", True), ("attn_wo\n+ residual", False),
+                  ("MLP + residual", False), ("next layer", True), ("lm_head", False),
+                  ("softmax, loss", False)], theme, per_row=6)
+    ax.set_title("Step 4: new blocks highlighted", color=theme["text"])
+
+
+def heads(fig, theme):
+    res = results("step4")
+    model, labels = ModelConfig(**res["model"]), ["BOS", *HEADS_NAME]
+    rows = attention(res, HEADS_NAME)  # per position: n_layer * n_head rows of weights
+    axes = fig.subplots(1, model.n_head)
+    for h, ax in enumerate(axes):
+        grid = [row[h] + [float("nan")] * (len(labels) - len(row[h])) for row in rows]
+        ax.imshow(grid, cmap=theme["cmap"], vmin=0, vmax=1)
+        ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=90)
+        ax.set_yticks(range(len(labels)), labels, fontsize=7)
+        start = h * model.head_dim
+        ax.set_title(f"head {h}: dims {start}-{start + model.head_dim - 1}", fontsize=9)
+        style(ax, theme)
+    axes[0].set_ylabel("current position")
+
+
+def all_losses(fig, theme, steps):
+    loss_chart(fig, theme, [
+        (loss_curve(results(step.name)["losses"]),
+         {"color": step_colour(theme, step.number), "linewidth": 1.6,
+          "linestyle": "--" if step.number == 2 else "-",  # Step 2 lies on Step 1
+          "label": step.heading}) for step in steps],
+        MEAN_TITLE, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+
+
+PICTURES = {
+    "step-4/pipeline": (step4_pipeline, (12, 2.7)),
+    "step-4/heads": (heads, (12, 3.8)),
+    "step-4/loss-curves": (lambda fig, theme: all_losses(fig, theme, STEPS[:5]), (8, 4.2)),
+}
+
+
+WIDGETS = {"heads": attention_widget("step4", HEADS_NAME), "model-step4": lambda: model_data("step4")}

@@ -1,0 +1,19 @@
+"""The figures of the chapter "Why is it so slow?" (sitebuild.chapters.speed),
+from the stored measurements."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sitebuild.chapters import speed as speed_ch
+
+
+def test_the_chapters_figures_agree_with_the_stored_measurements():
+    stored = json.loads(Path("docs/results/speed.json").read_text())
+    figures = speed_ch.speed_figures(stored)
+    assert sum(row["share"] for row in figures["phases"]) == pytest.approx(1)
+    assert figures["created_min"] <= figures["created_mean"] <= figures["created_max"]
+    assert figures["fast_step_ms"] == pytest.approx(sum(row["fast_ms"] for row in figures["phases"]))
+    assert figures["fit_worst"] >= 0
+    assert figures["step5_ms"] / figures["fast_ms"] == pytest.approx(stored["bench"]["speedup"])

@@ -1,0 +1,58 @@
+"""Step 0's numbers (sitebuild.chapters.step0): the count table, worked out
+by hand on a tiny table, and the stored table."""
+
+import math
+
+import pytest
+
+from microgpt import step0_counting
+from microgpt.data import Tokenizer
+from sitebuild import common
+from sitebuild.chapters import step0 as ch0
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {step: common.results(step) for step in ("step0", "step3", "step4", "step5")}
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return common.tokenizer()
+
+
+def test_count_table_summaries_on_a_tiny_table():
+    tokenizer = Tokenizer(["ab"])  # a = 0, b = 1, BOS = 2
+    counts = step0_counting.new_count_table(tokenizer.vocab_size)
+    for name in ("ab", "a", "ab"):
+        step0_counting.add_pairs(counts, tokenizer.encode(name))
+    # BOS->a 3 times, a->b 2, b->BOS 2, a->BOS 1
+    assert ch0.total_pairs(counts) == 8
+    assert ch0.zero_cells(counts) == 5
+    assert ch0.column_total(counts, tokenizer.BOS) == 3
+    assert ch0.largest_pair(counts, tokenizer) == ("BOS", "a", 3)
+    assert ch0.most_likely_next(counts, tokenizer, 0) == ("b", 3 / 6)
+    assert ch0.greedy_name(counts, tokenizer) == "ab"
+    row = ch0.count_row(counts, tokenizer, 0)  # after a: b twice, BOS once, a never
+    assert (row.label, row.total, row.denominator) == ("a", 3, 6)
+    assert [(c.label, c.count, c.probability) for c in row.cells] == [
+        ("b", 2, 3 / 6), ("BOS", 1, 2 / 6), ("a", 0, 1 / 6)]
+    assert row.probability_sum == pytest.approx(1.0)
+    rows = ch0.pair_table(counts, tokenizer, "ab")
+    assert [(r.current, r.next) for r in rows] == [("BOS", "a"), ("a", "b"), ("b", "BOS")]
+    assert rows[1].probability == 3 / 6 and rows[1].loss == -math.log(3 / 6)
+
+
+def test_greedy_name_stops_at_the_cap():
+    tokenizer = Tokenizer(["ab"])
+    counts = step0_counting.new_count_table(tokenizer.vocab_size)
+    for _ in range(3):
+        step0_counting.add_pairs(counts, tokenizer.encode("aaaa"))  # a -> a dominates
+    assert ch0.greedy_name(counts, tokenizer, max_len=5) == "aaaaa"
+
+
+def test_greedy_name_of_the_stored_table_follows_the_largest_probability(results, tokenizer):
+    counts = results["step0"]["counts"]
+    tokens = tokenizer.encode(ch0.greedy_name(counts, tokenizer))
+    for current, chosen in zip(tokens, tokens[1:]):
+        assert counts[current][chosen] == max(counts[current])

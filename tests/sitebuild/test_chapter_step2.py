@@ -1,0 +1,58 @@
+"""Step 2's numbers (sitebuild.chapters.step2): the worked graph and
+backward() visit by visit."""
+
+import math
+
+import pytest
+from test_chapter_step1 import small_step1_state
+
+from microgpt import step2_autograd
+from sitebuild.chapters import step2 as ch2
+
+
+def test_logged_steps_are_the_printed_lines():
+    assert ch2.logged_steps(1000) == [0, 1, 2, 3, 4, 200, 400, 600, 800]
+    assert ch2.logged_steps(1000, logged=lambda step: step == 7) == [7]
+
+
+def test_example_graph_gradients_match_calculus():
+    g = ch2.example_graph(2.0, 3.0)
+    assert g.L.data == pytest.approx(math.log(8.0))
+    assert g.a.grad == pytest.approx((3.0 + 1) / 8.0)
+    assert g.b.grad == pytest.approx(2.0 / 8.0)
+    assert g.d.grad == pytest.approx(1 / 8.0)
+
+
+def test_backward_walk_ends_with_backwards_grads():
+    walked = ch2.example_graph(backward=False)
+    assert all(v.grad == 0 for v in walked)
+    visits = list(ch2.backward_walk(walked.L))
+    assert visits == list(reversed(step2_autograd.topological_order(walked.L)))
+    assert [v.grad for v in walked] == [v.grad for v in ch2.example_graph()]
+
+
+def small_step2_state():
+    state = small_step1_state()
+    return {name: [[step2_autograd.Value(w) for w in row] for row in mat] for name, mat in state.items()}
+
+
+def test_name_loss_graph_is_name_losss_graph_cut_into_moves():
+    tokens = [4, 1, 4]
+    graph = ch2.name_loss_graph(small_step2_state(), tokens)
+    everything = step2_autograd.topological_order(graph.loss)
+    members = [v for _, values, _ in graph.groups for v in values]
+    assert len(members) == len(set(members)) == len(everything) and set(members) == set(everything)
+    assert [label for label, _, _ in graph.groups] == [
+        "wte", "mlp_fc1", "mlp_fc2", "pair 1: mlp_fc1 · x", "pair 1: relu", "pair 1: mlp_fc2 · h",
+        "pair 1: softmax", "pair 1: -log p", "pair 2: mlp_fc1 · x", "pair 2: relu",
+        "pair 2: mlp_fc2 · h", "pair 2: softmax", "pair 2: -log p", "loss: mean over pairs"]
+    assert len(graph.groups[0][1]) == 2 * 2  # the two embedding rows it reads, 2 numbers each
+    # the walk gives every weight the grad that name_loss(...).backward() gives it
+    for _ in ch2.backward_walk(graph.loss):
+        pass
+    reference_state = small_step2_state()
+    reference = step2_autograd.name_loss(reference_state, tokens, 2)
+    reference.backward()
+    assert reference.data == graph.loss.data
+    walked_grads = [p.grad for _, values, _ in graph.groups[1:3] for p in values]
+    assert walked_grads == [p.grad for p in step2_autograd.parameters(reference_state)[10:]]

@@ -1,0 +1,77 @@
+"""Step 3's numbers (sitebuild.chapters.step3): the attention of the trained
+models, and the browser's attention_trace checked against it."""
+
+import math
+
+import pytest
+
+from microgpt import analysis
+from sitebuild import common
+from sitebuild.chapters import step3 as ch3
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {step: common.results(step) for step in ("step0", "step3", "step4", "step5")}
+
+
+@pytest.mark.parametrize("step", ["step3", "step4", "step5"])
+def test_attention_rows_are_distributions_over_the_positions_so_far(results, step):
+    rows = ch3.attention(results[step], "emma")
+    model = results[step].get("model", {"n_head": 1, "n_layer": 1})  # Step 3: one head
+    heads = model["n_head"] * model["n_layer"]
+    assert len(rows) == len("emma") + 1
+    for position, per_head in enumerate(rows):
+        assert len(per_head) == heads
+        for row in per_head:
+            assert len(row) == position + 1
+            assert sum(row) == pytest.approx(1.0)
+
+
+def test_peaks(results):
+    peaks = ch3.head_peaks(results["step5"], "isabella")
+    rows = ch3.attention(results["step5"], "isabella")[-1]
+    assert [p.head for p in peaks] == list(range(len(rows)))
+    for p, row in zip(peaks, rows):
+        assert p.position == len("isabella") and row[p.target] == max(row) == p.weight
+        assert p.share == pytest.approx(p.weight * (len("isabella") + 1))
+    best = ch3.strongest(peaks)
+    assert best.weight == max(p.weight for p in peaks)
+    assert ch3.focused_count(peaks, 2) == sum(1 for p in peaks if p.share > 2)
+
+
+def test_sharpest_is_the_largest_share_over_every_row(results):
+    names = ["emma", "olivia"]
+    best = ch3.sharpest(results["step3"], names)
+    shares = [max(row) * len(row) for name in names
+              for heads in ch3.attention(results["step3"], name) for row in heads if len(row) > 1]
+    assert best.share == max(shares)
+    assert best.name in names and best.position >= 1
+
+
+@pytest.mark.parametrize("step", ["step3", "step4", "step5"])
+def test_attention_trace_follows_the_models_own_attention(results, step):
+    res = results[step]
+    trace = analysis.attention_trace(res, "emma")
+    n_head, head_dim = trace["n_head"], trace["head_dim"]
+    assert trace["labels"] == ["BOS", "e", "m", "m", "a"] and n_head * head_dim == 16
+    layer0 = [rows[:n_head] for rows in ch3.attention(res, "emma")]  # the first layer's heads
+    assert [p["weights"] for p in trace["positions"]] == layer0
+    for pos, p in enumerate(trace["positions"]):
+        assert p["x"] == [t + e for t, e in zip(p["tok_emb"], p["pos_emb"])]
+        for head, row in enumerate(p["weights"]):
+            cut = slice(head * head_dim, (head + 1) * head_dim)
+            scores = [sum(a * b for a, b in zip(p["q"][cut], earlier["k"][cut])) / head_dim**0.5
+                      for earlier in trace["positions"][:pos + 1]]
+            assert row == pytest.approx(plain_softmax(scores), abs=1e-12)
+            blended = [sum(w * earlier["v"][j] for w, earlier in zip(row, trace["positions"]))
+                       for j in range(cut.start, cut.stop)]
+            assert p["x_attn"][cut] == pytest.approx(blended, abs=1e-12)
+    first_m, second_m = trace["positions"][2], trace["positions"][3]
+    assert first_m["tok_emb"] == second_m["tok_emb"] and first_m["x"] != second_m["x"]
+
+
+def plain_softmax(scores):
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    return [e / sum(exps) for e in exps]
