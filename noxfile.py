@@ -1,6 +1,6 @@
 """Every check of the guide; `nox` with no arguments runs all that CI runs.
 
-    nox                 package tests, gradient parity with PyTorch, fence audit,
+    nox                 package tests, gradient parity with JAX, fence audit,
                         code blocks (CPython 3.13 and Pyodide), results freshness,
                         drift drills, strict site build + built-site checks
                         (Chromium), lint
@@ -83,7 +83,8 @@ def tests_on_oldest_python(session):
 
 @nox.session
 def parity(session):
-    """Every gradient of Steps 1-5 against PyTorch's autograd in float64 (same weights, same names)."""
+    """Every loss and gradient of Steps 1-5 against JAX's autodiff in float64 (same weights, same
+    names), and Step 5's Adam against optax's."""
     session.install("-e", ".[test,parity]")
     session.run("pytest", "tests/parity", *session.posargs, env=environment())
 

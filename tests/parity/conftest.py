@@ -8,7 +8,7 @@ def pytest_terminal_summary(terminalreporter):
     if not MEASURED:
         return
     write = terminalreporter.write_line
-    terminalreporter.section("parity with PyTorch (float64): largest differences")
+    terminalreporter.section("parity with JAX (float64): largest differences")
     write(f"{'step':<6}{'shape':<28}{'name':<22}{'compared':<10}{'entries':>8}"
           f"{'|loss diff|':>12}{'max |diff|':>12}{'max rel':>10}")
     for row in MEASURED:
