@@ -50,7 +50,7 @@ def interpreter(version):
 
 def npm_ci(session):
     """The npm packages of package.json, exactly as locked: Pyodide, CodeMirror,
-    esbuild, axe-core."""
+    esbuild, axe-core, Biome."""
     session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
 
@@ -129,9 +129,12 @@ def drills(session):
 
 @nox.session
 def lint(session):
-    """ruff on the Python; the GitHub workflows against their schema and audited by zizmor (offline)."""
+    """ruff on the Python; Biome on the JavaScript (lint and format, biome.jsonc); the GitHub
+    workflows against their schema and audited by zizmor (offline)."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", "microgpt", "tests", "docs/hooks", "noxfile.py")
+    npm_ci(session)
+    session.run("npx", "--no-install", "biome", "ci", external=True)
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
     session.run("zizmor", "--offline", "--no-progress", *WORKFLOWS)
 
