@@ -36,6 +36,7 @@ ROOT = Path(__file__).parent
 SHARED_NAMES = ROOT.parent / "shared" / "data" / "names.txt"
 BUILD_CACHE = ROOT / ".cache" / "build"  # only `serve` uses it (docs/sitebuild/sitebuild/build_cache.py)
 WORKFLOWS = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.yml"))
+JAVASCRIPT = ["docs/assets/javascripts", "docs/sitebuild", "tests/pyodide"]  # what Biome checks
 PYODIDE_PYTHON = "3.13"  # the CPython minor version inside the pinned Pyodide (package.json)
 OLDEST_PYTHON = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"] \
     .removeprefix(">=")  # the oldest Python the package promises to run on
@@ -54,7 +55,7 @@ def interpreter(version):
 
 def npm_ci(session):
     """The npm packages of package.json, exactly as locked: Pyodide, CodeMirror,
-    esbuild, axe-core."""
+    esbuild, axe-core, Biome."""
     session.run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
 
@@ -144,9 +145,13 @@ def drills(session):
 
 @nox.session
 def lint(session):
-    """ruff on the Python; the GitHub workflows against their schema and audited by zizmor (offline)."""
+    """ruff on the Python; Biome on the JavaScript (lint and format, .ci/biome.jsonc); the GitHub
+    workflows against their schema and audited by zizmor (offline)."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", "microgpt", "tests", "docs/sitebuild", "noxfile.py")
+    npm_ci(session)
+    session.run("npx", "--no-install", "biome", "ci", "--config-path", ".ci/biome.jsonc",
+                *JAVASCRIPT, external=True)
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
     session.run("zizmor", "--offline", "--no-progress", *WORKFLOWS)
 

@@ -1,8 +1,9 @@
 """The package as the site's in-browser Python uses it (Pyodide, in a Web Worker:
 docs/assets/javascripts/python-worker.js): a reader's snippet run as a script,
-with a short traceback when it fails, and a training run that reports every
-step as it goes. Plain Python, so it is tested here under CPython; no step
-module imports it.
+with a short traceback when it fails, a training run that reports every step
+as it goes, and what the widgets ask of a trained model (MicroGPT.python.call:
+JSON-ready data in, JSON-ready data out). Plain Python, so it is tested here
+under CPython; no step module imports it.
 """
 
 import sys
@@ -11,7 +12,7 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
-from .analysis import mean_last
+from .analysis import WINDOW, mean_last
 from .config import RunConfig
 from .errors import MicrogptError
 from .steps import load_module
@@ -95,7 +96,7 @@ def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=Non
           temperature=0.5, seed=42, names=None, log=print):
     """Run a step's own program (its run(), as `python -m microgpt` does) and
     call on_step(step, loss, smoothed) after every training step, where
-    smoothed is the mean of the last 50 losses, the curve the site draws.
+    smoothed is the mean of the last WINDOW losses, the curve the site draws.
     should_stop() is asked after each step; True ends the run with Stopped.
     `names`: a text of one name per line to train on instead of names.txt."""
     if program not in PROGRAMS:
@@ -111,7 +112,7 @@ def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=Non
 
     def watch(step, loss):
         losses.append(loss)
-        on_step(step, loss, mean_last(losses))
+        on_step(step, loss, mean_last(losses, WINDOW))
         if should_stop():
             raise Stopped(f"stopped after {step + 1} of {num_steps} steps")
 
@@ -119,4 +120,25 @@ def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=Non
     with learning_rate(module, learning_rate_value):
         result = module.run(config, log=log, watch=watch)
     return {"seconds": time.perf_counter() - started, "samples": result["samples"],
-            "final_smoothed": mean_last(losses)}
+            "final_smoothed": mean_last(losses, WINDOW)}
+
+
+def attention_of(model, name):
+    """What a trained model (a results file of Steps 3-5, or the
+    widgets/model-STEP.json a page ships) computes while it reads `name`:
+    analysis.attention_trace, which the attention widgets draw. A name the
+    model cannot read gets one MicrogptError saying why."""
+    from .analysis import attention_trace  # on first use: the steps load only when a reader asks
+
+    try:
+        return attention_trace(model, name)
+    except ValueError as error:  # a name longer than the model's context
+        raise MicrogptError(str(error)) from None
+
+
+def sample(model, count=10, temperature=0.5, seed=42):
+    """`count` names from a trained model (as for attention_of, or Step 1's),
+    drawn by analysis.sample_names: the same arguments give the same names."""
+    from .analysis import sample_names
+
+    return sample_names(model, count, temperature, seed)

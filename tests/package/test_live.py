@@ -1,12 +1,17 @@
 """microgpt.live: what the site's in-browser Python calls, checked here under
 CPython (tests/site/test_python_in_browser.py runs it in Pyodide)."""
 
+import json
+
 import pytest
 
-from microgpt import live, step1_gradient_descent
+from microgpt import analysis, live, step1_gradient_descent
 from microgpt.analysis import mean_last
 from microgpt.config import RunConfig
 from microgpt.errors import MicrogptError
+from microgpt.results import load
+
+RESULTS_DIR = "docs/results"
 
 
 def test_a_snippet_runs_as_a_script_in_a_fresh_namespace(capsys):
@@ -58,6 +63,8 @@ def test_train_reports_every_step_and_returns_the_programs_names():
     losses = [loss for _, loss, _ in seen]
     assert [step for step, _, _ in seen] == list(range(30))
     assert seen[-1][2] == mean_last(losses) == result["final_smoothed"]
+    assert [smoothed for _, _, smoothed in seen] == [mean_last(losses[:n + 1], live.WINDOW)
+                                                     for n in range(30)]
     expected = step1_gradient_descent.run(RunConfig(num_steps=30), log=lambda line: None)
     assert losses == expected["losses"] and result["samples"] == expected["samples"]
 
@@ -88,3 +95,35 @@ def test_bad_settings_get_one_clear_error():
         live.train("step9", None, None)
     with pytest.raises(MicrogptError, match="learning rate must be greater than 0"):
         live.train("step1", lambda *a: None, lambda: False, learning_rate_value=0, log=lambda line: None)
+
+
+def as_the_browser_sends_it(value):
+    """A value after a round trip through JSON, as a widget's data reaches Python and its answer the page."""
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("step", ["step3", "step4", "step5"])
+def test_attention_of_a_typed_name_is_the_packages_trace_as_json(step):
+    model = as_the_browser_sends_it(load(step, RESULTS_DIR))
+    trace = live.attention_of(model, "bob")
+    assert trace == analysis.attention_trace(load(step, RESULTS_DIR), "bob")
+    assert as_the_browser_sends_it(trace) == trace
+    assert trace["labels"] == ["BOS", "b", "o", "b"] and len(trace["positions"]) == 4
+
+
+def test_attention_of_a_name_the_model_cannot_read_is_one_clear_error():
+    model = load("step3", RESULTS_DIR)
+    with pytest.raises(MicrogptError, match="contains 'B'"):
+        live.attention_of(model, "Bob")
+    with pytest.raises(MicrogptError, match="type a shorter name"):
+        live.attention_of(model, "a" * len(model["weights"]["wpe"]))
+
+
+def test_sample_gives_the_packages_names_for_the_seed():
+    model = as_the_browser_sends_it(load("step3", RESULTS_DIR))
+    names = live.sample(model, 3, 0.8, 7)
+    assert names == analysis.sample_names(load("step3", RESULTS_DIR), 3, 0.8, 7)
+    assert len(names) == 3 and all(isinstance(name, str) for name in names)
+    assert live.sample(model, 3, 0.8, 8) != names
+    with pytest.raises(MicrogptError, match="temperature must be greater than 0"):
+        live.sample(model, 3, 0, 7)

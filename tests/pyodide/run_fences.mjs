@@ -27,7 +27,8 @@ const results = {
 };
 
 // Collect bytes exactly as written (no line buffering or trimming).
-let out = [], err = [];
+let out = [],
+  err = [];
 pyodide.setStdout({ write: (buffer) => out.push(Buffer.from(buffer)) && buffer.length });
 pyodide.setStderr({ write: (buffer) => err.push(Buffer.from(buffer)) && buffer.length });
 const runSnippet = pyodide.pyimport("microgpt.live").run_snippet;
@@ -38,7 +39,9 @@ for (const block of JSON.parse(readFileSync(blocksPath, "utf8"))) {
   const ok = runSnippet(block.code);
   pyodide.runPython("import sys; sys.stdout.flush(); sys.stderr.flush()");
   results[block.id] = {
-    ok, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"),
+    ok,
+    stdout: Buffer.concat(out).toString("utf8"),
+    stderr: Buffer.concat(err).toString("utf8"),
     seconds: (performance.now() - t0) / 1000,
   };
   process.stderr.write(`${block.id}: ${results[block.id].seconds.toFixed(1)} s\n`);

@@ -15,7 +15,7 @@ from browser import ISOLATION_HEADERS, open_page, serve
 from widget_pages import RESULTS_DIR
 
 from microgpt import analysis
-from microgpt.analysis import mean_last
+from microgpt.analysis import WINDOW, mean_last
 from microgpt.results import load
 from sitebuild.chapters import step1 as ch1
 from sitebuild.chapters import step3 as ch3
@@ -151,6 +151,7 @@ def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
     print(f"\n1.9 live training: {status} (wall clock from the click, Python start included: "
           f"{time.perf_counter() - started:.1f} s)")
     assert box.get_attribute("data-final-mean") == f"{mean_last(step1['losses']):.4f}"
+    assert f"Mean loss of the last {WINDOW} names: {mean_last(step1['losses']):.4f}." in status
     assert box.locator(".mg-live-samples").inner_text() == "Names it made: " + ", ".join(step1["samples"])
     assert box.locator("path.mg-series").get_attribute("d").count("L") == len(step1["losses"]) - 1
 

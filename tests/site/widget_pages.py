@@ -1,9 +1,12 @@
 """Where each widget is shown: the browser tests open it there (conftest.py's
 `widget` fixture), and test_every_widget_page_is_tested checks the list is complete.
-Also what every widget test shares: the results files, and the check that a
-widget mounted with no error."""
+Also what the widget tests share: the results files, the check that a
+widget mounted with no error, and reading the vector tables of the attention
+widgets (Steps 3 and 4)."""
 
 from pathlib import Path
+
+import pytest
 
 RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
 
@@ -12,6 +15,17 @@ def assert_mounted_without_error(box):
     assert box.get_attribute("data-mounted") == "true"
     errors = box.locator(".mg-error").all_inner_texts()
     assert not errors, errors
+
+
+def shown_row(table_row):
+    """The numbers of one row of a vector table (· for not yet written)."""
+    return [None if cell == "·" else float(cell) for cell in table_row.locator("td").all_inner_texts()]
+
+
+def assert_close(shown, expected, digits=3):
+    assert len(shown) == len(expected)
+    for a, b in zip(shown, expected):
+        assert a == pytest.approx(b, abs=0.5 * 10**-digits + 1e-9), (shown, expected)
 
 
 WIDGET_PAGES = {  # widget: the page that shows it (conftest.py's `widget` fixture opens it)

@@ -1,6 +1,6 @@
 // Accessibility fixes over the theme's markup, each for a violation that
 // axe-core reports (tests/site/test_pages_in_browser.py checks every page).
-(function () {
+(() => {
   "use strict";
 
   // A region that scrolls sideways (a wide table on a phone, a notebook cell)
@@ -10,8 +10,12 @@
   function focusableScrollers() {
     document.querySelectorAll(".md-content *").forEach((el) => {
       const overflow = getComputedStyle(el).overflowX;
-      if ((overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth &&
-          el.tabIndex < 0 && !el.querySelector("a, button, input, select, textarea, [tabindex]")) {
+      if (
+        (overflow === "auto" || overflow === "scroll") &&
+        el.scrollWidth > el.clientWidth &&
+        el.tabIndex < 0 &&
+        !el.querySelector("a, button, input, select, textarea, [tabindex]")
+      ) {
         el.tabIndex = 0;
       }
     });
@@ -26,6 +30,6 @@
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fix);
   else fix();
-  window.addEventListener("load", focusableScrollers);  // after pictures and fonts have their size
+  window.addEventListener("load", focusableScrollers); // after pictures and fonts have their size
   window.addEventListener("resize", focusableScrollers);
 })();

@@ -5,6 +5,7 @@
 //   {type: "start", runtime}             load everything, report progress
 //   {type: "run", id, code}              run a reader's snippet
 //   {type: "train", id, settings}        a live training run (microgpt.live.train)
+//   {type: "call", id, name, args}       a widget's question: microgpt.live.NAME(*args), answered as data
 //   {type: "stop"}                       ask a training run to stop after this step
 // Messages out: progress, ready, failed, output, step, done.
 "use strict";
@@ -25,7 +26,9 @@ function countingFetch(report) {
       },
     });
     return new Response(response.body.pipeThrough(counter), {
-      status: response.status, statusText: response.statusText, headers: response.headers,
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
     });
   };
 }
@@ -38,11 +41,11 @@ async function start(runtime) {
     postMessage({ type: "progress", loaded, total: runtime.bytes, seconds: (performance.now() - started) / 1000 });
   };
   self.fetch = countingFetch(progress);
-  importScripts(runtime.pyodide + "pyodide.js");
+  importScripts(`${runtime.pyodide}pyodide.js`);
   pyodide = await loadPyodide({ indexURL: runtime.pyodide, stdout: () => {}, stderr: () => {} });
   await pyodide.loadPackage(runtime.wheel, { messageCallback: () => {} });
   const names = await fetch(runtime.names);
-  if (!names.ok) throw new Error("names.txt: HTTP " + names.status);
+  if (!names.ok) throw new Error(`names.txt: HTTP ${names.status}`);
   pyodide.FS.writeFile("/home/pyodide/names.txt", new Uint8Array(await names.arrayBuffer()));
   pyodide.runPython("import os; os.environ['MICROGPT_NAMES'] = '/home/pyodide/names.txt'");
   pyodide.runPython(STOP_CHECK);
@@ -51,13 +54,17 @@ async function start(runtime) {
     pyodide.setInterruptBuffer(interrupt);
   }
   self.fetch = fetch; // later downloads are not the runtime's
-  return { seconds: (performance.now() - started) / 1000, python: pyodide.runPython("import sys; sys.version.split()[0]"), interrupt };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    python: pyodide.runPython("import sys; sys.version.split()[0]"),
+    interrupt,
+  };
 }
 
 // Output goes to the page line by line, as the code prints it.
 function streamTo(id) {
-  pyodide.setStdout({ batched: (text) => postMessage({ type: "output", id, stream: "stdout", text: text + "\n" }) });
-  pyodide.setStderr({ batched: (text) => postMessage({ type: "output", id, stream: "stderr", text: text + "\n" }) });
+  pyodide.setStdout({ batched: (text) => postMessage({ type: "output", id, stream: "stdout", text: `${text}\n` }) });
+  pyodide.setStderr({ batched: (text) => postMessage({ type: "output", id, stream: "stderr", text: `${text}\n` }) });
 }
 
 // Between training steps, Python asks should_stop(). With JavaScript Promise
@@ -96,9 +103,11 @@ async function train(id, settings) {
   if (interrupt) interrupt[0] = 0;
   const live = pyodide.pyimport("microgpt.live");
   const shouldStop = pyodide.globals.get("should_stop");
-  let pending = [], lastPost = 0;
+  const averagingWindow = live.WINDOW; // the smoothed loss is the mean of the last `window` losses
+  let pending = [],
+    lastPost = 0;
   const flush = () => {
-    if (pending.length) postMessage({ type: "step", id, points: pending });
+    if (pending.length) postMessage({ type: "step", id, points: pending, window: averagingWindow });
     pending = [];
     lastPost = performance.now();
   };
@@ -106,11 +115,14 @@ async function train(id, settings) {
     pending.push([step, loss, smoothed]);
     if (performance.now() - lastPost > 50) flush();
   };
-  const log = (line) => postMessage({ type: "output", id, stream: "stdout", text: line + "\n" });
+  const log = (line) => postMessage({ type: "output", id, stream: "stdout", text: `${line}\n` });
   // Settings left unset keep microgpt.live.train's defaults (a JS null would arrive as jsnull, not None).
   const given = Object.entries({
-    num_steps: settings.num_steps, learning_rate_value: settings.learning_rate, temperature: settings.temperature,
-    seed: settings.seed, names: settings.names,
+    num_steps: settings.num_steps,
+    learning_rate_value: settings.learning_rate,
+    temperature: settings.temperature,
+    seed: settings.seed,
+    names: settings.names,
   }).filter(([, value]) => value !== null && value !== undefined);
   const args = [settings.program, onStep, shouldStop, { ...Object.fromEntries(given), log }];
   try {
@@ -120,11 +132,42 @@ async function train(id, settings) {
     result.destroy();
   } catch (error) {
     flush();
-    const last = String(error.message || error).trim().split("\n").pop();
+    const last = lastLine(error);
     const stopped = /^(microgpt\.live\.Stopped|KeyboardInterrupt)/.test(last);
-    postMessage({ type: "done", id, ok: false, stopped, message: last.replace(/^[\w.]*(Stopped|MicrogptError): /, "") });
+    postMessage({ type: "done", id, ok: false, stopped, message: withoutErrorName(last) });
   } finally {
     shouldStop.destroy();
+    live.destroy();
+  }
+}
+
+// The last line of a Python error: "module.ErrorName: what went wrong".
+const lastLine = (error) =>
+  String(error.message || error)
+    .trim()
+    .split("\n")
+    .pop();
+// The package's own errors (bad input, a stopped run) say what is wrong by themselves.
+const withoutErrorName = (line) => line.replace(/^[\w.]*(Stopped|MicrogptError): /, "");
+
+// A widget's question to the package: the answer (or the error) as plain data.
+function call(id, name, args) {
+  if (interrupt) interrupt[0] = 0;
+  const live = pyodide.pyimport("microgpt.live");
+  const given = args.map((arg) => pyodide.toPy(arg));
+  let answer = null;
+  try {
+    if (typeof live[name] !== "function") throw new Error(`microgpt.live has no function ${name}`);
+    answer = live[name](...given);
+    const value = answer?.toJs ? answer.toJs({ dict_converter: Object.fromEntries }) : answer;
+    postMessage({ type: "done", id, ok: true, value });
+  } catch (error) {
+    postMessage({ type: "done", id, ok: false, message: withoutErrorName(lastLine(error)) });
+  } finally {
+    answer?.destroy?.();
+    given.forEach((arg) => {
+      arg?.destroy?.();
+    });
     live.destroy();
   }
 }
@@ -138,8 +181,14 @@ self.onmessage = async ({ data }) => {
     if (data.type === "start") postMessage({ type: "ready", ...(await start(data.runtime)) });
     else if (data.type === "run") await run(data.id, data.code);
     else if (data.type === "train") await train(data.id, data.settings);
+    else if (data.type === "call") call(data.id, data.name, data.args);
   } catch (error) {
     // A fatal error (say, the stack overflowed) leaves Pyodide unusable: python.js restarts it.
-    postMessage({ type: "failed", id: data.id, fatal: Boolean(error.pyodide_fatal_error), message: String(error.message || error) });
+    postMessage({
+      type: "failed",
+      id: data.id,
+      fatal: Boolean(error.pyodide_fatal_error),
+      message: String(error.message || error),
+    });
   }
 };

@@ -3,32 +3,41 @@
 // train() and shared by every "Try it" block and panel of the page. Nothing
 // of Pyodide is downloaded before that.
 //   run(code, {onOutput})                  -> Promise<{ok, seconds}>
-//   evaluate(code)                         -> Promise<{ok, stdout, stderr, message}>: run, collecting
-//               what it prints (a widget prints JSON and parses it)
-//   train(settings, {onOutput, onSteps})   -> Promise<{ok, stopped, result | message}>
+//   call(name, ...args)                    -> Promise<{ok, value | message}>: microgpt.live.NAME(*args),
+//               for a widget; args and value are JSON-ready (objects become dicts and back)
+//   train(settings, {onOutput, onSteps})   -> Promise<{ok, stopped, result | message}>; onSteps(points, window):
+//               [step, loss, mean of the last `window` losses] for each new step
 //   stop()      a training run stops after its current step; any other code is
 //               interrupted (cross-origin isolated pages) or the worker is
 //               restarted, and the reader is told the session was reset.
 //   onStatus(listener)  calls listener({state: "loading", loaded, total, seconds} | {state: "ready", ...}
 //               | {state: "failed", message} | {state: "reset"}); returns a function that unsubscribes
-(function () {
+(() => {
   "use strict";
 
   const script = document.currentScript;
   const siteRoot = script ? new URL("../../", script.src).href : new URL("/", location.href).href;
   const STOP_GRACE_MS = 1000; // after this, Stop restarts the worker
-  let worker = null, ready = null, interrupt = null, nextId = 1;
+  let worker = null,
+    ready = null,
+    interrupt = null,
+    nextId = 1;
   const pending = new Map(); // id -> {resolve, handlers}
   const listeners = new Set();
-  const status = (value) => listeners.forEach((listener) => listener(value));
+  const status = (value) =>
+    listeners.forEach((listener) => {
+      listener(value);
+    });
 
   function fail(message, extra) {
-    pending.forEach(({ resolve }) => resolve({ ok: false, message, ...extra }));
+    pending.forEach(({ resolve }) => {
+      resolve({ ok: false, message, ...extra });
+    });
     pending.clear();
   }
 
   function startWorker() {
-    worker = new Worker(siteRoot + "assets/javascripts/python-worker.js");
+    worker = new Worker(`${siteRoot}assets/javascripts/python-worker.js`);
     ready = new Promise((resolve, reject) => {
       worker.onerror = (event) => reject(new Error(event.message || "the Python worker could not start"));
       worker.onmessage = ({ data }) => {
@@ -43,13 +52,13 @@
     });
     ready.catch((error) => {
       status({ state: "failed", message: error.message });
-      fail("Python could not start in this browser: " + error.message);
+      fail(`Python could not start in this browser: ${error.message}`);
       worker.terminate();
       worker = null;
     });
-    fetch(siteRoot + "pyodide/runtime.json")
+    fetch(`${siteRoot}pyodide/runtime.json`)
       .then((response) => {
-        if (!response.ok) throw new Error("pyodide/runtime.json: HTTP " + response.status);
+        if (!response.ok) throw new Error(`pyodide/runtime.json: HTTP ${response.status}`);
         return response.json();
       })
       .then((runtime) => {
@@ -64,13 +73,13 @@
     const job = pending.get(data.id);
     if (!job) return;
     if (data.type === "output" && job.handlers.onOutput) job.handlers.onOutput(data.text, data.stream);
-    else if (data.type === "step" && job.handlers.onSteps) job.handlers.onSteps(data.points);
+    else if (data.type === "step" && job.handlers.onSteps) job.handlers.onSteps(data.points, data.window);
     else if (data.type === "done" || data.type === "failed") {
       pending.delete(data.id);
       if (data.fatal) {
         worker.terminate();
         worker = null;
-        data.message = "Python crashed (" + data.message + ") and will start afresh at the next Run.";
+        data.message = `Python crashed (${data.message}) and will start afresh at the next Run.`;
       }
       job.resolve(data);
     }
@@ -81,7 +90,7 @@
     try {
       await ready;
     } catch (error) {
-      return { ok: false, message: "Python could not start in this browser: " + error.message };
+      return { ok: false, message: `Python could not start in this browser: ${error.message}` };
     }
     const id = nextId++;
     return new Promise((resolve) => {
@@ -104,14 +113,10 @@
     }, STOP_GRACE_MS);
   }
 
-  const MicroGPT = (window.MicroGPT = window.MicroGPT || {});
-  MicroGPT.python = {
+  window.MicroGPT = window.MicroGPT || {};
+  window.MicroGPT.python = {
     run: (code, handlers) => send({ type: "run", code }, handlers),
-    async evaluate(code) {
-      const printed = { stdout: "", stderr: "" };
-      const result = await send({ type: "run", code }, { onOutput: (text, stream) => (printed[stream] += text) });
-      return { ...result, ...printed };
-    },
+    call: (name, ...args) => send({ type: "call", name, args }),
     train: (settings, handlers) => send({ type: "train", settings }, handlers),
     stop,
     busy: () => pending.size > 0,

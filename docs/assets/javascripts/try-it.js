@@ -5,22 +5,27 @@
 // own output stays above for comparison. Edit turns the block into an editor
 // (CodeMirror, downloaded on first use); Reset puts the page's code back.
 // Without JavaScript the page shows the code and its checked output as before.
-(function () {
+(() => {
   "use strict";
 
   const MARK = "pytest-codeblocks:expected-output";
   const siteRoot = document.currentScript ? new URL("../../", document.currentScript.src).href : "/";
   let editorModule = null;
-  const loadEditor = () => (editorModule ||= import(siteRoot + "assets/javascripts/editor.js"));
+  const loadEditor = () => (editorModule ||= import(`${siteRoot}assets/javascripts/editor.js`));
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => (k === "text" ? (node.textContent = v) : node.setAttribute(k, v)));
-    children.forEach((c) => node.append(c));
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    });
+    children.forEach((c) => {
+      node.append(c);
+    });
     return node;
   }
 
-  const megabytes = (bytes) => (bytes / 1e6).toFixed(1) + " MB";
+  const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
   // The progress of the one-time start of Python, shown in the block that asked for it.
   function progressLine() {
@@ -30,12 +35,17 @@
     const unsubscribe = MicroGPT.python.onStatus((status) => {
       if (status.state === "loading" && status.total) {
         bar.value = Math.min(status.loaded / status.total, 1);
-        text.textContent = `Starting Python in your browser: ${megabytes(status.loaded)} of ${megabytes(status.total)}, ${status.seconds.toFixed(1)} s`;
+        text.textContent =
+          `Starting Python in your browser: ${megabytes(status.loaded)} of ` +
+          `${megabytes(status.total)}, ${status.seconds.toFixed(1)} s`;
       } else if (status.state === "ready") {
         line.remove();
         unsubscribe();
       } else if (status.state === "failed") {
-        text.textContent = "Python could not start here: " + status.message + ". The code and its checked output above are still the page's.";
+        text.textContent =
+          "Python could not start here: " +
+          status.message +
+          ". The code and its checked output above are still the page's.";
       }
     });
     return line;
@@ -70,14 +80,18 @@
       stop.hidden = false;
       const text = code();
       const result = await MicroGPT.python.run(text, {
-        onOutput: (chunk, stream) => output.append(stream === "stderr" ? el("span", { class: "mg-stderr", text: chunk }) : chunk),
+        onOutput: (chunk, stream) =>
+          output.append(stream === "stderr" ? el("span", { class: "mg-stderr", text: chunk }) : chunk),
       });
       run.disabled = false;
       stop.hidden = true;
-      const same = text === pageCode && result.ok && output.textContent === outputBlock.querySelector("code").textContent;
-      note.textContent = result.message ? result.message
-        : !result.ok ? `Ended after ${result.seconds.toFixed(2)} s: see the message below.`
-          : `Ran in your browser in ${result.seconds.toFixed(2)} s` + (same ? ": the same output as the page's." : ".");
+      const same =
+        text === pageCode && result.ok && output.textContent === outputBlock.querySelector("code").textContent;
+      note.textContent = result.message
+        ? result.message
+        : !result.ok
+          ? `Ended after ${result.seconds.toFixed(2)} s: see the message below.`
+          : `Ran in your browser in ${result.seconds.toFixed(2)} s${same ? ": the same output as the page's." : "."}`;
       panel.dataset.state = result.ok ? "done" : "failed";
     }
 
@@ -95,7 +109,7 @@
       } catch (error) {
         edit.disabled = false;
         panel.hidden = false;
-        note.textContent = "The editor could not load (" + error.message + ").";
+        note.textContent = `The editor could not load (${error.message}).`;
       }
     }
 
@@ -111,8 +125,9 @@
     const marks = [];
     while (walker.nextNode()) if (walker.currentNode.nodeValue.trim() === MARK) marks.push(walker.currentNode);
     marks.forEach((mark, index) => {
-      const codeBlock = mark.previousElementSibling, outputBlock = mark.nextElementSibling;
-      if (codeBlock && codeBlock.matches(".language-python.highlight") && outputBlock && outputBlock.matches(".highlight")) {
+      const codeBlock = mark.previousElementSibling,
+        outputBlock = mark.nextElementSibling;
+      if (codeBlock?.matches(".language-python.highlight") && outputBlock?.matches(".highlight")) {
         enhance(codeBlock, outputBlock, index);
       }
     });

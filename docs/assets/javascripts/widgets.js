@@ -3,28 +3,36 @@
 // Whatever the div holds (a table, say) is for readers without JavaScript:
 // mounting the widget replaces it.
 // Each widget draws the numbers of widgets/NAME.json, which the build computed
-// with the package (docs/hooks/widget_data.py). This file holds what every
-// widget shares (window.MicroGPT) and mounts them; each widget lives in
-// widgets/<step>.js and registers itself as MicroGPT.widgets[NAME]: it draws
-// and handles input. A page loads only the files of its own widgets
-// (docs/hooks/widget_scripts.py adds their script tags after this one). Only what depends on the reader's input is computed here (the tokens
-// of a typed name, the softmax of typed logits, the secant of 1.6); tests/site
-// checks those against the package.
-(function () {
+// with the package, or asks the package itself, running in the tab
+// (MicroGPT.askModel, through microgpt.live). This file holds what every
+// widget shares (window.MicroGPT) and mounts them; each widget lives in the
+// file of the chapter that introduces it, widgets/stepN.js, and registers
+// itself as MicroGPT.widgets[NAME]: it draws and handles input. A page loads
+// only the files of its own widgets (docs/hooks/widget_scripts.py adds their
+// script tags after this one). Only what depends on the reader's input is
+// computed here (the tokens of a typed name, the softmax of typed logits, the
+// secant of 1.6); tests/site checks those against the package.
+(() => {
   "use strict";
 
   const script = document.currentScript;
   const siteRoot = script ? script.src.replace(/assets\/javascripts\/widgets\.js.*$/, "") : "/";
-  const data = (name) => fetch(siteRoot + "widgets/" + name + ".json").then((response) => {
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    return response.json();
-  });
-  const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+  const data = (name) =>
+    fetch(`${siteRoot}widgets/${name}.json`).then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json();
+    });
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => (k === "text" ? (node.textContent = v) : node.setAttribute(k, v)));
-    children.forEach((c) => node.append(c));
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    });
+    children.forEach((c) => {
+      node.append(c);
+    });
     return node;
   }
 
@@ -34,16 +42,41 @@
 
   // Draw a widget from its data file, or say visibly that the file did not load.
   function withData(root, name, draw) {
-    data(name).then((values) => draw(values)).catch((reason) => {
-      root.append(error("This figure could not load its data (widgets/" + name + ".json: " + reason.message +
-        "). Reload the page; if the error stays, the site was built without it."));
-    });
+    data(name)
+      .then((values) => draw(values))
+      .catch((reason) => {
+        root.append(
+          error(
+            "This figure could not load its data (widgets/" +
+              name +
+              ".json: " +
+              reason.message +
+              "). Reload the page; if the error stays, the site was built without it.",
+          ),
+        );
+      });
+  }
+
+  // A question to microgpt.live about a trained model the site ships
+  // (widgets/model-STEP.json, fetched once a page): MicroGPT.python.call(name, model, ...args).
+  const models = {};
+  function askModel(step, name, ...args) {
+    models[step] ??= data(`model-${step}`);
+    return models[step].then(
+      (model) => MicroGPT.python.call(name, model, ...args),
+      (reason) => {
+        delete models[step]; // fetched again on the next question
+        return { ok: false, message: `widgets/model-${step}.json could not load (${reason.message}); try again.` };
+      },
+    );
   }
 
   // An SVG element with these attributes (and text), appended to parent; returned.
   function svgChild(parent, tag, attrs, text) {
     const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+    Object.entries(attrs).forEach(([k, v]) => {
+      node.setAttribute(k, v);
+    });
     if (text !== undefined) node.textContent = text;
     parent.append(node);
     return node;
@@ -69,10 +102,12 @@
     const table = el("div", { class: "mg-bars" });
     values.forEach((v, i) => {
       const bar = el("span", { class: "mg-bar" });
-      bar.style.width = (100 * v) / biggest + "%";
-      table.append(el("span", { class: "mg-bar-label", text: labels[i] }),
+      bar.style.width = `${(100 * v) / biggest}%`;
+      table.append(
+        el("span", { class: "mg-bar-label", text: labels[i] }),
         el("span", { class: "mg-bar-track" }, bar),
-        el("span", { class: "mg-bar-value", text: v.toFixed(digits) }));
+        el("span", { class: "mg-bar-value", text: v.toFixed(digits) }),
+      );
     });
     return table;
   }
@@ -83,7 +118,8 @@
     get: (key) => new URLSearchParams(location.search).get(key),
     // The address's whole number for `key` if it lies in [lo, hi], else null.
     integer(key, lo = -Infinity, hi = Infinity) {
-      const text = this.get(key), value = Number(text);
+      const text = this.get(key),
+        value = Number(text);
       return text !== null && Number.isInteger(value) && value >= lo && value <= hi ? value : null;
     },
     set(key, value) {
@@ -94,15 +130,28 @@
   };
 
   const widgets = {};
-  window.MicroGPT = Object.assign(window.MicroGPT || {}, { widgets, el, error, withData, svgElement, svgChild, softmax, bars, plural, state, siteRoot });
+  window.MicroGPT = Object.assign(window.MicroGPT || {}, {
+    widgets,
+    askModel,
+    el,
+    error,
+    withData,
+    svgElement,
+    svgChild,
+    softmax,
+    bars,
+    plural,
+    state,
+    siteRoot,
+  });
 
   function mount() {
     document.querySelectorAll(".mg-widget[data-widget]:not([data-mounted])").forEach((root) => {
       const make = widgets[root.dataset.widget];
       root.dataset.mounted = "true";
-      root.replaceChildren();  // what a widget holds on the page is for readers without JavaScript
+      root.replaceChildren(); // what a widget holds on the page is for readers without JavaScript
       if (make) make(root);
-      else root.append(error("Unknown widget: " + root.dataset.widget));
+      else root.append(error(`Unknown widget: ${root.dataset.widget}`));
     });
   }
   // After the widget files below this one have registered themselves.

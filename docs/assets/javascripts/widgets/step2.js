@@ -1,55 +1,89 @@
-// The widget of Step 2 (2.5): a computation graph, and backward() walking it,
-// one step per notch of a slider.
-// The layout, every data and every grad after every visit come from
-// widgets/backward-graph.json (docs/hooks/widget_data_step1_2.py); this file draws.
-(function () {
+// The widgets of Step 2; drawn with the helpers of ../widgets.js.
+// 2.5: a computation graph, and backward() walking it, one step per notch of a
+// slider. The layout, every data and every grad after every visit come from
+// widgets/backward-graph.json; this file draws.
+// 2.8: the loss-curve chart, which 3.8, 4.6 and 5.4 show again (with more steps).
+(() => {
   "use strict";
   const { el, withData, svgElement, svgChild, state } = MicroGPT;
 
-  MicroGPT.widgets["backward-graph"] = function (root) {
+  MicroGPT.widgets["backward-graph"] = (root) => {
     withData(root, "backward-graph", (data) => {
       const select = el("select", { "aria-label": "graph" });
-      data.graphs.forEach((g, i) => select.append(el("option", { value: String(i), text: g.title })));
+      data.graphs.forEach((g, i) => {
+        select.append(el("option", { value: String(i), text: g.title }));
+      });
       // one notch per step of backward(): the arrow keys step forward and back
-      const slider = el("input", { type: "range", min: "0", step: "1", value: "0", "aria-label": "steps of backward()" });
+      const slider = el("input", {
+        type: "range",
+        min: "0",
+        step: "1",
+        value: "0",
+        "aria-label": "steps of backward()",
+      });
       const shownStep = el("output");
       const note = el("p", { class: "mg-graph-note" });
       // on a phone the graph scrolls sideways: focusable, so the keyboard can scroll it too
       const frame = el("div", { class: "mg-graph-frame", tabindex: "0", role: "region", "aria-label": "the graph" });
       const caption = el("p", { class: "mg-graph-caption", "aria-live": "polite" });
-      let graph = data.graphs[0], at = 0;
+      let graph = data.graphs[0],
+        at = 0;
 
       function draw() {
-        const W = 640, rowHeight = graph.collapsed ? 104 : 84, boxH = graph.collapsed ? 76 : 58;
+        const W = 640,
+          rowHeight = graph.collapsed ? 104 : 84,
+          boxH = graph.collapsed ? 76 : 58;
         const H = graph.rows * rowHeight;
         const perRow = {};
-        graph.nodes.forEach((n) => (perRow[n.row] = (perRow[n.row] || 0) + 1));
+        graph.nodes.forEach((n) => {
+          perRow[n.row] = (perRow[n.row] || 0) + 1;
+        });
         const boxW = (n) => Math.min(190, W / perRow[n.row] - 14);
-        const cx = (n) => n.x * W, top = (n) => n.row * rowHeight + 6;
+        const cx = (n) => n.x * W,
+          top = (n) => n.row * rowHeight + 6;
         const now = graph.steps[at];
         const svg = svgElement(W, H, "mg-graph");
         svg.setAttribute("role", "img");
-        svg.setAttribute("aria-label", `${graph.title}: ${graph.nodes.length} boxes; the slider below steps through backward()`);
+        svg.setAttribute(
+          "aria-label",
+          `${graph.title}: ${graph.nodes.length} boxes; the slider below steps through backward()`,
+        );
         graph.edges.forEach((e) => {
-          const a = graph.nodes[e.from], b = graph.nodes[e.to];
-          const x1 = cx(a), y1 = top(a) + boxH, x2 = cx(b), y2 = top(b);
+          const a = graph.nodes[e.from],
+            b = graph.nodes[e.to];
+          const x1 = cx(a),
+            y1 = top(a) + boxH,
+            x2 = cx(b),
+            y2 = top(b);
           svgChild(svg, "line", { x1: x1, y1: y1, x2: x2, y2: y2, class: "mg-edge" });
           if (e.label !== undefined) {
             // near the child's end, where no other box is in the way
-            svgChild(svg, "text", { x: x1 + 0.35 * (x2 - x1) + 6, y: y1 + 0.35 * (y2 - y1) + 4, class: "mg-edge-label" }, e.label);
+            svgChild(
+              svg,
+              "text",
+              { x: x1 + 0.35 * (x2 - x1) + 6, y: y1 + 0.35 * (y2 - y1) + 4, class: "mg-edge-label" },
+              e.label,
+            );
           }
         });
         const newest = now.visited[now.visited.length - 1];
         graph.nodes.forEach((n, i) => {
           const done = now.visited.includes(i);
-          const g = svgChild(svg, "g", { class: "mg-node" + (done ? " mg-node-done" : "") + (i === newest ? " mg-node-current" : "") });
+          const g = svgChild(svg, "g", {
+            class: `mg-node${done ? " mg-node-done" : ""}${i === newest ? " mg-node-current" : ""}`,
+          });
           const w = boxW(n);
           svgChild(g, "rect", { x: cx(n) - w / 2, y: top(n), width: w, height: boxH, rx: 5 });
-          svgChild(g, "text", { x: cx(n), y: top(n) + 15, class: "mg-node-title" }, graph.collapsed ? n.label : `${n.label} = ${n.op}`);
-          let y = top(n) + 15;
-          if (graph.collapsed) svgChild(g, "text", { x: cx(n), y: (y += 16) }, n.op);
-          svgChild(g, "text", { x: cx(n), y: (y += 16) }, `data ${n.data}`);
-          svgChild(g, "text", { x: cx(n), y: (y += 17), class: "mg-node-grad" }, "grad " + now.grads[i]);
+          svgChild(
+            g,
+            "text",
+            { x: cx(n), y: top(n) + 15, class: "mg-node-title" },
+            graph.collapsed ? n.label : `${n.label} = ${n.op}`,
+          );
+          const y = top(n) + 15 + (graph.collapsed ? 16 : 0); // the line above data: the title, or the op
+          if (graph.collapsed) svgChild(g, "text", { x: cx(n), y }, n.op);
+          svgChild(g, "text", { x: cx(n), y: y + 16 }, `data ${n.data}`);
+          svgChild(g, "text", { x: cx(n), y: y + 33, class: "mg-node-grad" }, `grad ${now.grads[i]}`);
         });
         frame.replaceChildren(svg);
         caption.textContent = `Step ${at} of ${graph.steps.length - 1}. ${now.caption}`;
@@ -66,16 +100,177 @@
         select.value = String(i);
         at = Math.min(Math.max(visit, 0), graph.steps.length - 1);
         note.textContent = graph.collapsed
-          ? `This graph holds ${graph.values.toLocaleString("en")} Values, too many to draw one by one: each box stands for the Values one move of the model made, and a step ends where backward() has visited the last of them. "data" is the move's result (a range for a list), "grad" its grad once final.`
-          : `Every Value of the graph, with its data and grad (bold once final); each line carries the local gradient that the Value below it stored for the child above. Each step is one visit of backward(), in its order.`;
+          ? `This graph holds ${graph.values.toLocaleString("en")} Values, too many to draw one by one: each box ` +
+            `stands for the Values one move of the model made, and a step ends where backward() has visited the ` +
+            `last of them. "data" is the move's result (a range for a list), "grad" its grad once final.`
+          : `Every Value of the graph, with its data and grad (bold once final); each line carries the local ` +
+            `gradient that the Value below it stored for the child above. Each step is one visit of backward(), in ` +
+            `its order.`;
         draw();
       }
 
       select.addEventListener("change", () => choose(Number(select.value), 0));
-      slider.addEventListener("input", () => { at = Number(slider.value); draw(); });
-      root.append(el("div", { class: "mg-controls" }, el("label", { text: "Graph: " }, select),
-        el("label", { text: "backward(), step " }, slider, shownStep)), note, frame, caption);
+      slider.addEventListener("input", () => {
+        at = Number(slider.value);
+        draw();
+      });
+      root.append(
+        el(
+          "div",
+          { class: "mg-controls" },
+          el("label", { text: "Graph: " }, select),
+          el("label", { text: "backward(), step " }, slider, shownStep),
+        ),
+        note,
+        frame,
+        caption,
+      );
       choose(state.integer("graph", 0, data.graphs.length - 1) ?? 0, state.integer("visit") ?? 0);
     });
+  };
+
+  // 2.8 (and 3.8, 4.6, 5.4): the loss curves of the steps so far.
+  const SVG = "http://www.w3.org/2000/svg";
+
+  // The running mean of every step's losses, one toggle per step, a slider for
+  // the smoothing window (each window's means computed at build time), and a
+  // cursor: hover the chart, or move the "training step" slider, to read the
+  // loss of every visible step there. data-steps="step0,step3" picks the steps.
+  function drawLossCurves(root, loss) {
+    const steps = (root.dataset.steps || Object.keys(loss.curves).join(",")).split(",");
+    const curves = steps.map((step) => loss.curves[step]);
+    const points = curves[0].steps; // every curve is drawn at the same training steps
+    const W = 480,
+      H = 220;
+    const px = (step) => (step / (loss.num_steps - 1)) * W;
+    const svg = svgElement(W, H, "mg-plot mg-wide");
+    const cursor = document.createElementNS(SVG, "line");
+    cursor.setAttribute("class", "mg-cursor");
+    cursor.setAttribute("y1", "0");
+    cursor.setAttribute("y2", String(H));
+    const lines = curves.map((curve, k) => {
+      const line = document.createElementNS(SVG, "path");
+      line.setAttribute("class", `mg-series mg-step-${curve.number}`);
+      line.dataset.step = steps[k];
+      svg.append(line);
+      return line;
+    });
+    svg.append(cursor);
+
+    const toggles = el("div", { class: "mg-toggles" });
+    const boxes = curves.map((curve, k) => {
+      const box = el("input", { type: "checkbox" });
+      box.checked = true;
+      box.addEventListener("change", () => {
+        lines[k].classList.toggle("mg-hidden", !box.checked);
+        showPoint();
+      });
+      toggles.append(
+        el(
+          "label",
+          { class: `mg-series-label mg-step-${curve.number}`, "data-step": steps[k] },
+          box,
+          ` Step ${curve.number} (last ${loss.window}: ${curve.last.toFixed(3)})`,
+        ),
+      );
+      return box;
+    });
+
+    const asked = state.get("smooth") === null ? -1 : loss.windows.indexOf(Number(state.get("smooth")));
+    const windowSlider = el("input", {
+      type: "range",
+      min: "0",
+      max: String(loss.windows.length - 1),
+      step: "1",
+      value: String(asked >= 0 ? asked : loss.windows.indexOf(loss.window)),
+      "aria-label": "smoothing window (names)",
+    });
+    const windowValue = el("output", { class: "mg-window" });
+    const pointSlider = el("input", {
+      type: "range",
+      min: "0",
+      max: String(points.length - 1),
+      step: "1",
+      value: String(points.length - 1),
+      "aria-label": "training step to read",
+    });
+    const readout = el("p", { class: "mg-readout", "aria-live": "polite" });
+    const intro = el("p");
+
+    const windowIndex = () => Number(windowSlider.value);
+    function showCurves() {
+      const w = windowIndex(),
+        size = loss.windows[w];
+      const lo = Math.min(...curves.map((c) => c.smooth[w].lowest)),
+        hi = Math.max(...curves.map((c) => c.smooth[w].highest));
+      const py = (y) => H - ((y - lo) / (hi - lo)) * (H - 10) - 5;
+      curves.forEach((curve, k) => {
+        lines[k].setAttribute(
+          "d",
+          curve.smooth[w].mean
+            .map((y, i) => `${(i ? "L" : "M") + px(curve.steps[i]).toFixed(1)} ${py(y).toFixed(1)}`)
+            .join(""),
+        );
+      });
+      windowValue.textContent = `${size} names`;
+      intro.textContent =
+        "Mean loss of the last " +
+        size +
+        " names at every training step, from " +
+        lo.toFixed(2) +
+        " to " +
+        hi.toFixed(2) +
+        ". Untick a step to hide it; hover the chart or move the step slider to read the values.";
+      showPoint();
+    }
+    function showPoint() {
+      const w = windowIndex(),
+        i = Number(pointSlider.value);
+      cursor.setAttribute("x1", px(points[i]).toFixed(1));
+      cursor.setAttribute("x2", px(points[i]).toFixed(1));
+      const shown = curves
+        .filter((_, k) => boxes[k].checked)
+        .map((c) => `Step ${c.number}: ${c.smooth[w].mean[i].toFixed(3)}`);
+      readout.textContent =
+        "Training step " +
+        (points[i] + 1) +
+        " of " +
+        loss.num_steps +
+        ". " +
+        (shown.length ? shown.join(", ") : "No step is ticked.");
+    }
+    windowSlider.addEventListener("input", () => {
+      state.set("smooth", loss.windows[windowIndex()]);
+      showCurves();
+    });
+    pointSlider.addEventListener("input", showPoint);
+    svg.addEventListener("pointermove", (event) => {
+      const box = svg.getBoundingClientRect();
+      const step = ((event.clientX - box.left) / box.width) * (loss.num_steps - 1);
+      let nearest = 0;
+      points.forEach((p, i) => {
+        if (Math.abs(p - step) < Math.abs(points[nearest] - step)) nearest = i;
+      });
+      pointSlider.value = String(nearest);
+      showPoint();
+    });
+
+    root.append(
+      intro,
+      svg,
+      readout,
+      toggles,
+      el(
+        "div",
+        { class: "mg-controls" },
+        el("label", { text: "Smoothing window: " }, windowSlider, windowValue),
+        el("label", { text: "Training step: " }, pointSlider),
+      ),
+    );
+    showCurves();
+  }
+
+  MicroGPT.widgets["loss-curves"] = (root) => {
+    withData(root, "loss-curves", (loss) => drawLossCurves(root, loss));
   };
 })();

@@ -1,25 +1,21 @@
-"""The widgets of Steps 0 and 1 (widgets/step0.js, widgets/step1.js), used as
-a reader would in Debian's Chromium; every number they show is compared with
-the package's own result, computed here in CPython (the `widget` fixture,
-conftest.py, also fails on any script error or blocked request)."""
+"""The widgets of Step 0 (widgets/step0.js), as a reader would use them in a real browser
+(Debian's Chromium, driven by Playwright; every host but 127.0.0.1 blocked). Each test
+types, clicks, presses keys or moves a slider, then compares the numbers the widget
+shows with the package's own result, computed here in CPython (the `widget` fixture,
+conftest.py, also fails on any script error or blocked request).
+"""
 
-import random
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from widget_pages import WIDGET_PAGES
+from widget_pages import RESULTS_DIR, WIDGET_PAGES, assert_mounted_without_error
 
-from microgpt.data import Tokenizer, load_docs
+from microgpt.data import Tokenizer
+from microgpt.errors import MicrogptError
+from microgpt.results import load
 from microgpt.step0_counting import add_pairs, bigram, name_loss, new_count_table, pair_losses, train
-from microgpt.step1_gradient_descent import init_state_dict, linear, parameters, softmax
 from sitebuild.common import WINDOW, running_mean
-
-
-def assert_drawn(box):
-    assert box.get_attribute("data-mounted") == "true"
-    errors = box.locator(".mg-error").all_inner_texts()
-    assert not errors, errors
 
 
 def button(box, text):
@@ -43,7 +39,7 @@ def trained(docs, tokenizer):
 
 def test_tokenizer_shows_the_characters_and_tokens_of_several_names(widget, tokenizer):
     page, box = widget("tokenizer")
-    assert_drawn(box)
+    assert_mounted_without_error(box)
     typed = "ava emma,  zoe, q"
     names = ["ava", "emma", "zoe", "q"]
     box.locator("input").fill(typed)
@@ -67,6 +63,23 @@ def test_tokenizer_shows_the_characters_and_tokens_of_several_names(widget, toke
     assert [int(i) for i in second.locator(".mg-token small").all_inner_texts()] == tokenizer.encode("noah")
 
 
+def test_tokenizer_shows_the_packages_tokens(widget):
+    page, box = widget("tokenizer")
+    assert_mounted_without_error(box)
+    tokenizer = Tokenizer(load("step0", RESULTS_DIR)["uchars"])
+    for name in ("ava", "emma", "", "zzyzx"):
+        box.locator("input").fill(name)
+        ids = [int(i) for i in box.locator(".mg-token small").all_inner_texts()]
+        assert ids == tokenizer.encode(name), name
+        pairs = len(ids) - 1
+        assert box.locator(".mg-pairs").inner_text().startswith(
+            f"{pairs} pair{'' if pairs == 1 else 's'} to learn from")
+    box.locator("input").fill("Ava!")
+    with pytest.raises(MicrogptError):
+        tokenizer.encode("Ava!")
+    assert "Not in the vocabulary" in box.locator(".mg-error").inner_text()
+
+
 # 0.3 ---------------------------------------------------------------------------
 
 def shown_table(box):
@@ -77,7 +90,7 @@ def shown_table(box):
 
 def test_count_fill_shows_the_packages_counts_name_by_name(widget, docs, tokenizer):
     page, box = widget("count-fill")
-    assert_drawn(box)
+    assert_mounted_without_error(box)
     empty = new_count_table(tokenizer.vocab_size)
     assert shown_table(box) == empty
     labels = tokenizer.uchars + ["BOS"]
@@ -117,6 +130,21 @@ def test_count_fill_shows_the_packages_counts_name_by_name(widget, docs, tokeniz
     assert shown_table(box) == empty
 
 
+# 0.4 ---------------------------------------------------------------------------
+
+def test_next_token_shows_the_packages_bigram(widget):
+    page, box = widget("next-token")
+    assert_mounted_without_error(box)
+    res = load("step0", RESULTS_DIR)
+    labels = res["uchars"] + ["BOS"]
+    for token in ("a", "q", "BOS"):
+        box.locator("select").select_option(label=token)
+        probs = bigram(res["counts"], labels.index(token))
+        assert box.locator(".mg-bar-value").all_inner_texts() == [f"{p:.3f}" for p in probs], token
+        pairs = sum(res["counts"][labels.index(token)])
+        assert f"/ {pairs + len(labels)}." in box.locator("p").first.inner_text()
+
+
 # 0.6 ---------------------------------------------------------------------------
 
 def pair_rows(box):
@@ -126,7 +154,7 @@ def pair_rows(box):
 @pytest.mark.parametrize("name", ["ava", "christopher", "q", "zzyzx"])
 def test_pair_loss_of_a_typed_name_is_the_packages_loss(widget, tokenizer, trained, name):
     page, box = widget("pair-loss")
-    assert_drawn(box)
+    assert_mounted_without_error(box)
     counts = trained[0]
     box.locator("input").fill(name)
     tokens = tokenizer.encode(name)
@@ -153,7 +181,7 @@ def test_pair_loss_refuses_what_is_not_a_name(widget):
 
 def test_step0_losses_shows_step_name_and_loss(widget, docs, trained):
     page, box = widget("step0-losses")
-    assert_drawn(box)
+    assert_mounted_without_error(box)
     losses = trained[1]
     means = running_mean(losses)
     readout = box.locator(".mg-step-readout")
@@ -176,77 +204,3 @@ def test_step0_losses_shows_step_name_and_loss(widget, docs, trained):
         assert 0.2 * len(losses) < step < 0.9 * len(losses)
         assert readout.inner_text() == expected(step)
         assert f"step={step}" in page.url
-
-
-# 1.2 ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def init(docs):
-    """Step 1's weights at initialisation, made as run() makes them: the
-    shuffle, then the weights, from one stream seeded with 42."""
-    rng = random.Random(42)
-    return init_state_dict(rng, Tokenizer(load_docs(rng)).vocab_size)
-
-
-def check_weight(readout, init, matrix, row, column):
-    params = parameters(init)
-    index = next(k for k, (place, j) in enumerate(params) if place is init[matrix][row] and j == column)
-    assert readout.inner_text() == (
-        f"{matrix}[{row}][{column}] = {init[matrix][row][column]:.6f}: parameter {index} "
-        f"of the {len(params)} in parameters(state_dict) (counted from 0)")
-
-
-def test_init_weights_shows_each_weight_and_its_place_in_parameters(widget, init):
-    page, box = widget("init-weights")
-    assert_drawn(box)
-    readout = box.locator(".mg-weight-readout")
-    check_weight(readout, init, "wte", 0, 0)
-    box.locator("select").select_option(label="mlp_fc1 (64 × 16)")
-    box.get_by_label("row").fill("63")
-    box.get_by_label("column").fill("9")
-    check_weight(readout, init, "mlp_fc1", 63, 9)
-    # hover over a square of mlp_fc2 (27 x 64): row 20, column 50
-    heatmap = box.locator("svg.mg-init-map").nth(2)
-    heatmap.scroll_into_view_if_needed()
-    size = heatmap.bounding_box()
-    heatmap.hover(position={"x": (50.5 / 64) * size["width"], "y": (20.5 / 27) * size["height"]})
-    check_weight(readout, init, "mlp_fc2", 20, 50)
-    assert box.locator("select").input_value() == "2"  # the controls follow the pointer
-
-
-# 1.3 ---------------------------------------------------------------------------
-
-def short(value):
-    """How the widget prints a number: rounded to 4 decimals, without trailing zeros."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def test_dot_product_is_the_packages_linear(widget):
-    page, box = widget("dot-product")
-    assert_drawn(box)
-    inputs = box.locator("input")
-    for x, w in (([2, 1, 0, -1], [1, 0, -1, 0.5]), ([0.3, -1.7, 2.25, 4], [1.1, 0.4, -0.6, 0.05]),
-                 ([3.7, -0.21, 9], [-2.3, 0.77, 0.013])):
-        inputs.nth(0).fill(", ".join(map(str, x)))
-        inputs.nth(1).fill(", ".join(map(str, w)))
-        assert box.locator(".mg-term").all_inner_texts() == [short(wi * xi) for wi, xi in zip(w, x)]
-        assert box.locator(".mg-dot").inner_text() == short(linear(x, [w])[0])
-    inputs.nth(1).fill("1, 2")
-    assert "x has 3 numbers and w has 2" in box.locator(".mg-error").inner_text()
-
-
-def test_softmax_temperature_is_the_packages_softmax_of_scaled_logits(widget):
-    page, box = widget("softmax")
-    assert_drawn(box)
-    slider = box.locator('input[type="range"]')
-    assert box.locator("output").inner_text() == "1"
-    logits = [2, 1, 0, 1.5]
-    box.locator('input[type="text"]').fill(", ".join(map(str, logits)))
-    for position in (0, 3, int(slider.get_attribute("max"))):
-        slider.fill(str(position))
-        temperature = float(box.locator("output").inner_text())
-        expected = softmax([v / temperature for v in logits])
-        assert box.locator(".mg-bar-value").all_inner_texts() == [f"{p:.3f}" for p in expected], temperature
-    slider.fill("0")
-    assert float(box.locator("output").inner_text()) <= 0.01  # the slider reaches winner take all
