@@ -8,7 +8,7 @@
 // widget shares (window.MicroGPT) and mounts them; each widget lives in the
 // file of the chapter that introduces it, widgets/stepN.js, and registers
 // itself as MicroGPT.widgets[NAME]: it draws and handles input. A page loads
-// only the files of its own widgets (docs/hooks/widget_scripts.py adds their
+// only the files of its own widgets (sitebuild/hooks/widget_scripts.py adds their
 // script tags after this one). Only what depends on the reader's input is
 // computed here (the tokens of a typed name, the softmax of typed logits, the
 // secant of 1.6); tests/site checks those against the package.
