@@ -5,6 +5,7 @@ or `bash`, and silently ignores every other fence. This module classifies each
 fence so that a test can fail on any block that nothing checks.
 """
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXECUTED = {"python", "sh", "bash"}  # what pytest-codeblocks collects, exactly
 NON_CODE = {"text", "console"}  # illustrations and install commands: shown, never run
-INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+# a file, a snippet section of it, or a definition in it by name (docs/hooks/include_by_name.py)
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w.-]+))?"\s*$')
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
 DIRECTIVE = re.compile(r"^\s*<!--\s*(pytest-codeblocks:|pytest\.mark\.)(?P<what>.*?)\s*-->\s*$")
 
@@ -73,6 +75,14 @@ def classify(fence, marks, directives, previous):
         fence.kind = "non-code"
     else:
         fence.reason = f"info string {fence.info!r} is neither executed nor an include nor {NON_CODE}"
+
+
+def load_hook(name):
+    """A module of docs/hooks, loaded from its file (MkDocs loads hooks by path too)."""
+    spec = importlib.util.spec_from_file_location(name, DOCS / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def all_fences():
