@@ -21,6 +21,7 @@ from .config import MAX_SAMPLE_LENGTH, ModelConfig, RunConfig
 from .data import Tokenizer
 from .errors import MicrogptError
 from .program import start
+from .recording import with_attention
 from .step1_gradient_descent import logged_every_200
 from .step2_autograd import Value, topological_order
 from .step5_adam import BETA1, BETA2, EPS
@@ -559,14 +560,13 @@ def attention(results, name, state=None):
         model = results["model"]
         keys, values = step4_transformer.empty_cache(model["n_layer"])
         for pos in range(len(tokens) - 1):
-            collected = []
-            step4_transformer.gpt(state, tokens[pos], pos, keys, values, model["n_head"], collected)
+            _, collected = with_attention(step4_transformer.gpt, state, tokens[pos], pos, keys, values,
+                                          model["n_head"])
             rows.append(collected)
     else:  # Step 3: one head
         keys, values = [], []
         for pos in range(len(tokens) - 1):
-            collected = []
-            step3_attention.gpt(state, tokens[pos], pos, keys, values, collected)
+            _, collected = with_attention(step3_attention.gpt, state, tokens[pos], pos, keys, values)
             rows.append(collected)
     return rows
 
@@ -738,8 +738,8 @@ def attention_trace(results, name):
         x = [t + p for t, p in zip(state["wte"][token], state["wpe"][pos])]
         q = step1.linear(step3_attention.rmsnorm(step3_attention.rmsnorm(x)),
                                           state[layer + "attn_wq"])
-        weights = []
-        x_attn = step4_transformer.multi_head_attention(q, keys[0], values[0], n_head, weights)
+        x_attn, weights = with_attention(step4_transformer.multi_head_attention, q, keys[0], values[0],
+                                         n_head)
         positions.append({"token": labels[pos],
                           "tok_emb": results["weights"]["wte"][token],
                           "pos_emb": results["weights"]["wpe"][pos],

@@ -12,7 +12,6 @@ from .step3_attention import rmsnorm
 LEARNING_RATE = 0.1
 
 
-# --8<-- [start:parameters]
 def init_state_dict(rng, vocab_size, model=ModelConfig()):
     n_embd = model.n_embd
     state_dict = {
@@ -28,11 +27,9 @@ def init_state_dict(rng, vocab_size, model=ModelConfig()):
         state_dict[f"layer{li}.mlp_fc1"] = matrix(rng, 4 * n_embd, n_embd)
         state_dict[f"layer{li}.mlp_fc2"] = matrix(rng, n_embd, 4 * n_embd)
     return state_dict
-# --8<-- [end:parameters]
 
 
-# --8<-- [start:multi_head_attention]
-def multi_head_attention(q, keys, values, n_head, attention=None):
+def multi_head_attention(q, keys, values, n_head):
     """Each head attends with its own slice of q, k and v; the heads' outputs
     are concatenated back to the full width."""
     head_dim = len(q) // n_head
@@ -49,19 +46,15 @@ def multi_head_attention(q, keys, values, n_head, attention=None):
                        for t in range(len(k_h))]
         attn_weights = softmax(attn_logits)
         # --8<-- [end:head_scores]
-        if attention is not None:
-            attention.append([w.data for w in attn_weights])
         # --8<-- [start:head_concat]
         out.extend(sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h)))
                    for j in range(head_dim))
         # --8<-- [end:head_concat]
     return out
-# --8<-- [end:multi_head_attention]
 
 
-def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
-    """Logits for the next token. `keys` and `values` hold one cache per layer;
-    `attention`, if a list, collects one row of weights per layer and head."""
+def gpt(state_dict, token_id, pos_id, keys, values, n_head):
+    """Logits for the next token. `keys` and `values` hold one cache per layer."""
     # --8<-- [start:layers]
     x = [t + p for t, p in zip(state_dict["wte"][token_id], state_dict["wpe"][pos_id])]
     x = rmsnorm(x)
@@ -72,7 +65,7 @@ def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
         q = linear(x, state_dict[layer + "attn_wq"])
         keys[li].append(linear(x, state_dict[layer + "attn_wk"]))
         values[li].append(linear(x, state_dict[layer + "attn_wv"]))
-        x_attn = multi_head_attention(q, keys[li], values[li], n_head, attention)
+        x_attn = multi_head_attention(q, keys[li], values[li], n_head)
         x = linear(x_attn, state_dict[layer + "attn_wo"])
         x = [a + b for a, b in zip(x, residual)]
         residual = x
@@ -84,14 +77,11 @@ def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
     # --8<-- [end:layers]
 
 
-# --8<-- [start:kv_cache]
 def empty_cache(n_layer):
     """One list of keys and one of values per layer, empty for a new name."""
     return [[] for _ in range(n_layer)], [[] for _ in range(n_layer)]
-# --8<-- [end:kv_cache]
 
 
-# --8<-- [start:name_loss]
 def name_loss(state_dict, tokens, model=ModelConfig()):
     n = min(model.block_size, len(tokens) - 1)
     keys, values = empty_cache(model.n_layer)
@@ -100,10 +90,8 @@ def name_loss(state_dict, tokens, model=ModelConfig()):
         probs = softmax(gpt(state_dict, tokens[pos], pos, keys, values, model.n_head))
         losses.append(-probs[tokens[pos + 1]].log())
     return (1 / n) * sum(losses)
-# --8<-- [end:name_loss]
 
 
-# --8<-- [start:sgd]
 def sgd(state_dict):
     """The optimizer of Steps 1-4: plain SGD with a linearly decaying rate."""
     def update(params, step, num_steps):
@@ -112,10 +100,8 @@ def sgd(state_dict):
             p.data -= lr_t * p.grad
             p.grad = 0
     return update
-# --8<-- [end:sgd]
 
 
-# --8<-- [start:train]
 def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None,
           model=ModelConfig(), update=None):
     """The loop of Step 3, for any shape of model; `update` is the optimizer."""
@@ -129,10 +115,8 @@ def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None,
         losses.append(loss.data)
         on_step(step, loss.data)
     return losses
-# --8<-- [end:train]
 
 
-# --8<-- [start:sample]
 def sample(state_dict, tokenizer, rng, temperature, model=ModelConfig(),
            max_len=MAX_SAMPLE_LENGTH):
     keys, values = empty_cache(model.n_layer)
@@ -145,7 +129,6 @@ def sample(state_dict, tokenizer, rng, temperature, model=ModelConfig(),
             break
         name.append(token_id)
     return tokenizer.decode(name)
-# --8<-- [end:sample]
 
 
 def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
@@ -153,8 +136,8 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
     """The whole step as a program; returns what it measured. Step 5 runs this
     same program with another optimizer (Adam) and prints every step.
 
-    `optimizer(state_dict)` makes the update function; whatever it `recorded`
-    joins the results. `watch(step, loss)`, if given, sees every step."""
+    `optimizer(state_dict)` makes the update function. `watch(step, loss)`, if
+    given, sees every step."""
     rng, docs, tokenizer = start(config, log)
     state_dict = init_state_dict(rng, tokenizer.vocab_size, model)
     log(f"num params: {len(parameters(state_dict))}")
@@ -182,7 +165,6 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
         "losses": losses,
         "samples": samples,
         "weights": {name: [[p.data for p in row] for row in m] for name, m in state_dict.items()},
-        **getattr(update, "recorded", {}),
     }
 
 
