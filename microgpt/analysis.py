@@ -21,7 +21,6 @@ from .config import MAX_SAMPLE_LENGTH, ModelConfig, RunConfig
 from .data import Tokenizer
 from .errors import MicrogptError
 from .program import start
-from .recording import with_attention
 from .step1_gradient_descent import logged_every_200
 from .step2_autograd import Value, topological_order
 from .step5_adam import BETA1, BETA2, EPS
@@ -560,13 +559,14 @@ def attention(results, name, state=None):
         model = results["model"]
         keys, values = step4_transformer.empty_cache(model["n_layer"])
         for pos in range(len(tokens) - 1):
-            _, collected = with_attention(step4_transformer.gpt, state, tokens[pos], pos, keys, values,
-                                          model["n_head"])
+            collected = []
+            step4_transformer.gpt(state, tokens[pos], pos, keys, values, model["n_head"], collected)
             rows.append(collected)
     else:  # Step 3: one head
         keys, values = [], []
         for pos in range(len(tokens) - 1):
-            _, collected = with_attention(step3_attention.gpt, state, tokens[pos], pos, keys, values)
+            collected = []
+            step3_attention.gpt(state, tokens[pos], pos, keys, values, collected)
             rows.append(collected)
     return rows
 
@@ -738,8 +738,8 @@ def attention_trace(results, name):
         x = [t + p for t, p in zip(state["wte"][token], state["wpe"][pos])]
         q = step1.linear(step3_attention.rmsnorm(step3_attention.rmsnorm(x)),
                                           state[layer + "attn_wq"])
-        x_attn, weights = with_attention(step4_transformer.multi_head_attention, q, keys[0], values[0],
-                                         n_head)
+        weights = []
+        x_attn = step4_transformer.multi_head_attention(q, keys[0], values[0], n_head, weights)
         positions.append({"token": labels[pos],
                           "tok_emb": results["weights"]["wte"][token],
                           "pos_emb": results["weights"]["wpe"][pos],

@@ -30,7 +30,6 @@ PACKAGE = PACKAGE_DIR.name
 DEFAULT_DIR = Path("docs/results")
 PREFIX_STEPS = 20  # how many training steps --check re-runs
 TIMINGS_FILE = "timings.json"
-RECORDED = {"step5"}  # steps whose results also hold what microgpt/recording.py records
 
 
 def package_imports(tree):
@@ -80,11 +79,9 @@ def source_files(module_name):
 
 def fingerprint(step):
     """A hash of the code's syntax tree: comments (such as the snippet markers
-    the pages use) and formatting do not change it; any change to code does.
-    A recorded step's code includes the recorder's."""
-    modules = [BY_NAME[step].module_name] + (["recording"] if step in RECORDED else [])
+    the pages use) and formatting do not change it; any change to code does."""
     digest = hashlib.sha256()
-    for path in sorted(set().union(*map(source_files, modules))):
+    for path in source_files(BY_NAME[step].module_name):
         digest.update(path.name.encode() + b"\0" + ast.dump(ast.parse(path.read_text())).encode())
     return digest.hexdigest()
 
@@ -127,7 +124,7 @@ def write(step, results_dir=DEFAULT_DIR, log=print):
     log(f"== {step}: full run")
     code = fingerprint(step)  # of the code that is about to run, not of later edits
     started = time.process_time()
-    results = full_run(step, log)
+    results = STEPS[step].run(RunConfig(), log=log)
     seconds = round(time.process_time() - started, 1)
     path = results_path(step, results_dir)
     results = {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results}
@@ -137,18 +134,6 @@ def write(step, results_dir=DEFAULT_DIR, log=print):
     timings["measured_on"] = f"Python {platform.python_version()}, {os.cpu_count()} cores"
     write_json(timings_path(results_dir), dict(sorted(timings.items())))
     log(f"== {step}: wrote {path} ({seconds} s)")
-
-
-def full_run(step, log):
-    """What a full run of `step` measured; for Step 5 also the gradient, m and
-    v of the watched weights at every step, recorded by a stand-in for its Adam."""
-    if step not in RECORDED:
-        return STEPS[step].run(RunConfig(), log=log)
-    from .recording import adam_moments
-
-    with adam_moments() as recorded:
-        results = STEPS[step].run(RunConfig(), log=log)
-    return {**results, "moments": recorded[0]}
 
 
 def load(step, results_dir=DEFAULT_DIR):

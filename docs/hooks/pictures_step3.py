@@ -5,7 +5,6 @@ from matplotlib.patches import Rectangle
 from plotting import loss_axes, loss_curve, results, step_colour, style, token_labels
 
 from microgpt.data import Tokenizer
-from microgpt.recording import with_attention
 from microgpt.step2_autograd import Value
 from microgpt.step3_attention import gpt
 
@@ -24,7 +23,7 @@ def attention_rows(name):
     state_dict, tokenizer, _ = trained_model()
     keys, values, rows = [], [], []
     for pos, token_id in enumerate(tokenizer.encode(name)[:-1]):
-        rows += with_attention(gpt, state_dict, token_id, pos, keys, values)[1]
+        gpt(state_dict, token_id, pos, keys, values, attention=rows)
     return ["BOS", *name], rows
 
 

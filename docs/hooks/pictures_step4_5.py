@@ -8,7 +8,6 @@ from plotting import every_nth, loss_axes, loss_curve, results, step_colour, sty
 
 from microgpt.config import ModelConfig
 from microgpt.data import Tokenizer
-from microgpt.recording import with_attention
 from microgpt.step2_autograd import Value
 from microgpt.step4_transformer import empty_cache, gpt
 from microgpt.step5_adam import BETA1, BETA2
@@ -26,7 +25,9 @@ def head_attention(step, name):
     keys, values = empty_cache(model.n_layer)
     rows = []  # per position: n_layer * n_head rows of weights
     for pos, token_id in enumerate(Tokenizer(res["uchars"]).encode(name)[:-1]):
-        rows.append(with_attention(gpt, state_dict, token_id, pos, keys, values, model.n_head)[1])
+        collected = []
+        gpt(state_dict, token_id, pos, keys, values, model.n_head, attention=collected)
+        rows.append(collected)
     return model, ["BOS", *name], rows
 
 
