@@ -9,23 +9,18 @@ from .config import MAX_SAMPLE_LENGTH, RunConfig
 from .program import log_samples, start, step_line
 
 
-# --8<-- [start:count_table]
 def new_count_table(vocab_size):
     """counts[i][j] = how often token j followed token i; all zero at first."""
     return [[0] * vocab_size for _ in range(vocab_size)]
-# --8<-- [end:count_table]
 
 
-# --8<-- [start:bigram]
 def bigram(counts, token_id):
     """The next-token probabilities after token_id, with add-one smoothing."""
     row = counts[token_id]
     total = sum(row) + len(row)  # every cell gets one pretend count
     return [(c + 1) / total for c in row]
-# --8<-- [end:bigram]
 
 
-# --8<-- [start:loss]
 def pair_losses(counts, tokens):
     """-log p(next | current) for every (current, next) pair of a name."""
     return [-math.log(bigram(counts, cur)[nxt]) for cur, nxt in zip(tokens, tokens[1:])]
@@ -35,18 +30,13 @@ def name_loss(counts, tokens):
     """Cross-entropy of a name: the mean of its pair losses."""
     losses = pair_losses(counts, tokens)
     return (1 / len(losses)) * sum(losses)
-# --8<-- [end:loss]
 
 
-# --8<-- [start:train]
-# --8<-- [start:add_pairs]
 def add_pairs(counts, tokens):
     for cur, nxt in zip(tokens, tokens[1:]):
         counts[cur][nxt] += 1
-# --8<-- [end:add_pairs]
 
 
-# --8<-- [start:train_loop]
 def train(counts, docs, tokenizer, num_steps, on_step, stop_after=None):
     """Step k: quiz the table on name k (its loss), then count its pairs."""
     losses = []
@@ -57,11 +47,8 @@ def train(counts, docs, tokenizer, num_steps, on_step, stop_after=None):
         losses.append(loss)
         on_step(step, loss)
     return losses
-# --8<-- [end:train_loop]
-# --8<-- [end:train]
 
 
-# --8<-- [start:sample]
 def sample(counts, tokenizer, rng, max_len=MAX_SAMPLE_LENGTH):
     """Start at BOS, draw each next token from bigram(), stop at BOS."""
     token_id, name = tokenizer.BOS, []
@@ -72,10 +59,8 @@ def sample(counts, tokenizer, rng, max_len=MAX_SAMPLE_LENGTH):
             break
         name.append(token_id)
     return tokenizer.decode(name)
-# --8<-- [end:sample]
 
 
-# --8<-- [start:run]
 def run(config=RunConfig(), log=print, stop_after=None, watch=None):
     """The whole step as a program; returns what it measured. `watch(step, loss)`,
     if given, sees every step (the site's live training draws with it)."""
@@ -101,7 +86,6 @@ def run(config=RunConfig(), log=print, stop_after=None, watch=None):
         "losses": losses,
         "samples": samples,
     }
-# --8<-- [end:run]
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ LEARNING_RATE = 1.0
 GRAD_CHECK_EPS = 1e-5
 
 
-# --8<-- [start:parameters]
 def matrix(rng, nout, nin):
     """nout rows of nin Gaussian samples, drawn row by row."""
     return [[rng.gauss(0, INIT_STD) for _ in range(nin)] for _ in range(nout)]
@@ -30,10 +29,8 @@ def init_state_dict(rng, vocab_size, n_embd=N_EMBD):
 def parameters(state_dict):
     """Every weight as a (row, column) place, in state_dict order."""
     return [(row, j) for mat in state_dict.values() for row in mat for j in range(len(row))]
-# --8<-- [end:parameters]
 
 
-# --8<-- [start:linear_softmax]
 def linear(x, w):
     """One dot product of x with each row of w."""
     return [sum(wi * xi for wi, xi in zip(row, x)) for row in w]
@@ -45,10 +42,8 @@ def softmax(logits):
     exps = [math.exp(v - biggest) for v in logits]
     total = sum(exps)
     return [e / total for e in exps]
-# --8<-- [end:linear_softmax]
 
 
-# --8<-- [start:mlp]
 def relu(x):
     return [max(0.0, v) for v in x]
 
@@ -58,10 +53,8 @@ def mlp(state_dict, token_id):
     x = state_dict["wte"][token_id]
     h = relu(linear(x, state_dict["mlp_fc1"]))
     return linear(h, state_dict["mlp_fc2"])
-# --8<-- [end:mlp]
 
 
-# --8<-- [start:forward]
 def forward(state_dict, tokens, n):
     """The loss of a name: the mean of -log p(next) over its first n pairs."""
     losses = []
@@ -69,10 +62,8 @@ def forward(state_dict, tokens, n):
         probs = softmax(mlp(state_dict, tokens[pos]))
         losses.append(-math.log(probs[tokens[pos + 1]]))
     return (1 / n) * sum(losses)
-# --8<-- [end:forward]
 
 
-# --8<-- [start:numerical_gradient]
 def numerical_gradient(state_dict, tokens, n, eps=GRAD_CHECK_EPS):
     """Nudge each weight by eps and measure the slope; one forward pass per weight."""
     loss = forward(state_dict, tokens, n)
@@ -83,7 +74,6 @@ def numerical_gradient(state_dict, tokens, n, eps=GRAD_CHECK_EPS):
         grad.append((forward(state_dict, tokens, n) - loss) / eps)
         row[j] = saved
     return loss, grad
-# --8<-- [end:numerical_gradient]
 
 
 # --8<-- [start:analytic_gradient_head]
@@ -137,7 +127,6 @@ def analytic_gradient(state_dict, tokens, n):
     # --8<-- [end:analytic_gradient_tail]
 
 
-# --8<-- [start:gradient_check]
 def gradient_check(state_dict, tokens, n):
     """Both gradients of one name; they should differ only by float noise."""
     loss_n, grad_n = numerical_gradient(state_dict, tokens, n)
@@ -145,10 +134,8 @@ def gradient_check(state_dict, tokens, n):
     max_diff = max(abs(gn - ga) for gn, ga in zip(grad_n, grad_a))
     return {"loss_n": loss_n, "loss_a": loss_a, "max_diff": max_diff,
             "grad_n": grad_n, "grad_a": grad_a}
-# --8<-- [end:gradient_check]
 
 
-# --8<-- [start:train]
 def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None):
     """SGD, one name per step, the learning rate decaying linearly to 0."""
     params = parameters(state_dict)
@@ -162,10 +149,8 @@ def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None):
         losses.append(loss)
         on_step(step, loss)
     return losses
-# --8<-- [end:train]
 
 
-# --8<-- [start:sample]
 def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
     """Like Step 0, but the distribution is softmax(logits / temperature)."""
     token_id, name = tokenizer.BOS, []
@@ -177,10 +162,8 @@ def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
             break
         name.append(token_id)
     return tokenizer.decode(name)
-# --8<-- [end:sample]
 
 
-# --8<-- [start:run]
 def logged_every_200(step):
     """Steps 1-5, then every 200th (the reference prints these)."""
     return step < 5 or step % 200 == 0
@@ -223,7 +206,6 @@ def run(config=RunConfig(), log=print, stop_after=None, watch=None):
         "samples": samples,
         "bos_logits": mlp(state_dict, tokenizer.BOS),  # the trained first-letter scores
     }
-# --8<-- [end:run]
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ class Value:
         self._local_grads = local_grads  # d(this)/d(child), one per child
     # --8<-- [end:value]
 
-    # --8<-- [start:add_mul]
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data + other.data, (self, other), (1, 1))
@@ -37,9 +36,7 @@ class Value:
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data * other.data, (self, other), (other.data, self.data))
-    # --8<-- [end:add_mul]
 
-    # --8<-- [start:more_ops]
     def __pow__(self, n):  # n is a plain number
         return Value(self.data**n, (self,), (n * self.data ** (n - 1),))
 
@@ -52,7 +49,6 @@ class Value:
 
     def relu(self):
         return Value(max(0, self.data), (self,), (float(self.data > 0),))
-    # --8<-- [end:more_ops]
 
     # --8<-- [start:sugar]
     # Built from the operations above: no gradient code of their own.
@@ -78,7 +74,6 @@ class Value:
         return other * self**-1
     # --8<-- [end:sugar]
 
-    # --8<-- [start:backward]
     def backward(self):
         """Fill in .grad of every value this one depends on."""
         order = topological_order(self)
@@ -86,15 +81,11 @@ class Value:
         for v in reversed(order):  # from the loss back to the parameters
             for child, local_grad in zip(v._children, v._local_grads):
                 child.grad += local_grad * v.grad  # += : a value used twice gets both shares
-    # --8<-- [end:backward]
 
-    # --8<-- [start:repr]
     def __repr__(self):
         return f"Value(data={self.data:.4f}, grad={self.grad:.4f})"
-    # --8<-- [end:repr]
 
 
-# --8<-- [start:topological_order]
 def topological_order(root):
     """Every value of the graph, each after all the values it was made from
     (a depth-first walk, written with a stack so deep graphs cannot overflow)."""
@@ -111,10 +102,8 @@ def topological_order(root):
             visited.add(child)
             stack.append((child, iter(child._children)))
     return order
-# --8<-- [end:topological_order]
 
 
-# --8<-- [start:parameters]
 def matrix(rng, nout, nin):
     return [[Value(rng.gauss(0, INIT_STD)) for _ in range(nin)] for _ in range(nout)]
 
@@ -130,10 +119,8 @@ def init_state_dict(rng, vocab_size, n_embd=N_EMBD):
 def parameters(state_dict):
     """Every weight, a Value each, in state_dict order."""
     return [p for mat in state_dict.values() for row in mat for p in row]
-# --8<-- [end:parameters]
 
 
-# --8<-- [start:model]
 def softmax(logits):
     biggest = max(v.data for v in logits)  # a plain number: no gradient flows through it
     exps = [(v - biggest).exp() for v in logits]
@@ -145,10 +132,8 @@ def mlp(state_dict, token_id):
     x = state_dict["wte"][token_id]
     h = [v.relu() for v in linear(x, state_dict["mlp_fc1"])]
     return linear(h, state_dict["mlp_fc2"])
-# --8<-- [end:model]
 
 
-# --8<-- [start:loss]
 def name_loss(state_dict, tokens, n):
     """The loss of a name as one graph: mean of -log p(next) over n pairs."""
     losses = []
@@ -156,10 +141,8 @@ def name_loss(state_dict, tokens, n):
         probs = softmax(mlp(state_dict, tokens[pos]))
         losses.append(-probs[tokens[pos + 1]].log())
     return (1 / n) * sum(losses)
-# --8<-- [end:loss]
 
 
-# --8<-- [start:train]
 def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None):
     """Forward (build the graph), backward (fill the grads), SGD update."""
     params = parameters(state_dict)
@@ -175,10 +158,8 @@ def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None):
         losses.append(loss.data)
         on_step(step, loss.data)
     return losses
-# --8<-- [end:train]
 
 
-# --8<-- [start:sample]
 def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
     token_id, name = tokenizer.BOS, []
     for _ in range(max_len):
@@ -188,10 +169,8 @@ def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
             break
         name.append(token_id)
     return tokenizer.decode(name)
-# --8<-- [end:sample]
 
 
-# --8<-- [start:run]
 def run(config=RunConfig(), log=print, stop_after=None, watch=None):
     """The whole step as a program; returns what it measured. `watch(step, loss)`,
     if given, sees every step (the site's live training draws with it)."""
@@ -219,7 +198,6 @@ def run(config=RunConfig(), log=print, stop_after=None, watch=None):
         "losses": losses,
         "samples": samples,
     }
-# --8<-- [end:run]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ LEARNING_RATE = 0.1
 RMSNORM_EPS = 1e-5
 
 
-# --8<-- [start:parameters]
 def init_state_dict(rng, vocab_size, n_embd=N_EMBD, block_size=BLOCK_SIZE):
     """The same Gaussian start as before; the order of the keys is the order
     the random stream fills them in."""
@@ -30,16 +29,13 @@ def init_state_dict(rng, vocab_size, n_embd=N_EMBD, block_size=BLOCK_SIZE):
         "mlp_fc2": matrix(rng, n_embd, 4 * n_embd),  # now back to n_embd, not to logits
         "lm_head": matrix(rng, vocab_size, n_embd),  # final vector -> logits: new, filled last
     }
-# --8<-- [end:parameters]
 
 
-# --8<-- [start:rmsnorm]
 def rmsnorm(x):
     """Scale x so that the mean of its squares is 1 (no learned gain)."""
     mean_square = sum(xi * xi for xi in x) / len(x)
     scale = (mean_square + RMSNORM_EPS) ** -0.5
     return [xi * scale for xi in x]
-# --8<-- [end:rmsnorm]
 
 
 def gpt(state_dict, token_id, pos_id, keys, values, attention=None):
@@ -92,7 +88,6 @@ def gpt(state_dict, token_id, pos_id, keys, values, attention=None):
     # --8<-- [end:mlp_block]
 
 
-# --8<-- [start:loss]
 def name_loss(state_dict, tokens):
     """Mean of -log p(next) over the first block_size pairs of a name; the
     KV cache starts empty for every name."""
@@ -102,10 +97,8 @@ def name_loss(state_dict, tokens):
         probs = softmax(gpt(state_dict, tokens[pos], pos, keys, values))
         losses.append(-probs[tokens[pos + 1]].log())
     return (1 / n) * sum(losses)
-# --8<-- [end:loss]
 
 
-# --8<-- [start:train]
 def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None):
     params = parameters(state_dict)
     losses = []
@@ -119,10 +112,8 @@ def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None):
         losses.append(loss.data)
         on_step(step, loss.data)
     return losses
-# --8<-- [end:train]
 
 
-# --8<-- [start:sample]
 def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
     keys, values = [], []  # a fresh cache for every name
     token_id, name = tokenizer.BOS, []
@@ -134,7 +125,6 @@ def sample(state_dict, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
             break
         name.append(token_id)
     return tokenizer.decode(name)
-# --8<-- [end:sample]
 
 
 def run(config=RunConfig(), log=print, stop_after=None, watch=None):

@@ -12,7 +12,6 @@ from .step3_attention import rmsnorm
 LEARNING_RATE = 0.1
 
 
-# --8<-- [start:parameters]
 def init_state_dict(rng, vocab_size, model=ModelConfig()):
     n_embd = model.n_embd
     state_dict = {
@@ -28,10 +27,8 @@ def init_state_dict(rng, vocab_size, model=ModelConfig()):
         state_dict[f"layer{li}.mlp_fc1"] = matrix(rng, 4 * n_embd, n_embd)
         state_dict[f"layer{li}.mlp_fc2"] = matrix(rng, n_embd, 4 * n_embd)
     return state_dict
-# --8<-- [end:parameters]
 
 
-# --8<-- [start:multi_head_attention]
 def multi_head_attention(q, keys, values, n_head, attention=None):
     """Each head attends with its own slice of q, k and v; the heads' outputs
     are concatenated back to the full width."""
@@ -56,7 +53,6 @@ def multi_head_attention(q, keys, values, n_head, attention=None):
                    for j in range(head_dim))
         # --8<-- [end:head_concat]
     return out
-# --8<-- [end:multi_head_attention]
 
 
 def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
@@ -84,14 +80,11 @@ def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
     # --8<-- [end:layers]
 
 
-# --8<-- [start:kv_cache]
 def empty_cache(n_layer):
     """One list of keys and one of values per layer, empty for a new name."""
     return [[] for _ in range(n_layer)], [[] for _ in range(n_layer)]
-# --8<-- [end:kv_cache]
 
 
-# --8<-- [start:name_loss]
 def name_loss(state_dict, tokens, model=ModelConfig()):
     n = min(model.block_size, len(tokens) - 1)
     keys, values = empty_cache(model.n_layer)
@@ -100,10 +93,8 @@ def name_loss(state_dict, tokens, model=ModelConfig()):
         probs = softmax(gpt(state_dict, tokens[pos], pos, keys, values, model.n_head))
         losses.append(-probs[tokens[pos + 1]].log())
     return (1 / n) * sum(losses)
-# --8<-- [end:name_loss]
 
 
-# --8<-- [start:sgd]
 def sgd(state_dict):
     """The optimizer of Steps 1-4: plain SGD with a linearly decaying rate."""
     def update(params, step, num_steps):
@@ -112,10 +103,8 @@ def sgd(state_dict):
             p.data -= lr_t * p.grad
             p.grad = 0
     return update
-# --8<-- [end:sgd]
 
 
-# --8<-- [start:train]
 def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None,
           model=ModelConfig(), update=None):
     """The loop of Step 3, for any shape of model; `update` is the optimizer."""
@@ -129,10 +118,8 @@ def train(state_dict, docs, tokenizer, num_steps, on_step, stop_after=None,
         losses.append(loss.data)
         on_step(step, loss.data)
     return losses
-# --8<-- [end:train]
 
 
-# --8<-- [start:sample]
 def sample(state_dict, tokenizer, rng, temperature, model=ModelConfig(),
            max_len=MAX_SAMPLE_LENGTH):
     keys, values = empty_cache(model.n_layer)
@@ -145,7 +132,6 @@ def sample(state_dict, tokenizer, rng, temperature, model=ModelConfig(),
             break
         name.append(token_id)
     return tokenizer.decode(name)
-# --8<-- [end:sample]
 
 
 def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),

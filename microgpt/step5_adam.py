@@ -69,12 +69,10 @@ def flat_index(state_dict, matrix, row, column):
     raise KeyError(matrix)
 
 
-# --8<-- [start:run]
 def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(), watch=None):
     """Step 4's program with Adam as the optimizer, printing every step."""
     return step4_transformer.run(config, log, stop_after, model, optimizer=Adam,
                                  logged=lambda step: True, watch=watch)
-# --8<-- [end:run]
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ package, and `nox -s reproduce_downloads` runs them in full."""
 
 import ast
 import importlib.metadata
+import re
 import subprocess
 import sys
 
 import pytest
 
 from microgpt.cli import STEPS
-from microgpt.single_file import generate
+from microgpt.single_file import PACKAGE_DIR, generate
 from microgpt.single_file import main as single_file_main
 
 
@@ -81,3 +82,55 @@ def test_bad_input_gets_one_line_from_the_program(programs, tmp_path):
 def test_the_generator_refuses_an_unknown_step(capsys):
     assert single_file_main(["step9"]) == 2
     assert "usage: python -m microgpt.single_file STEP" in capsys.readouterr().err
+
+
+def sections(program):
+    """The program's definitions by package module: {module: {name in the program: node}}."""
+    tree, out, module = ast.parse(program), {}, None
+    headers = {number: line.removeprefix("# ---- microgpt/").removesuffix(".py ----")
+               for number, line in enumerate(program.splitlines(), start=1) if line.startswith("# ---- ")}
+    for node in tree.body:
+        module = next((headers[n] for n in sorted(headers, reverse=True) if n < node.lineno), module)
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            out.setdefault(module, {})[node.name] = node
+    return out
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_program_holds_every_taught_definition_exactly_as_the_package_minus_markers(programs, step):
+    """Each function and class of a step module in the program is its package
+    source line for line, with the snippet markers left out. The one change
+    allowed is the generator's renaming of a name that two modules define
+    (Step 4's `run` and `LEARNING_RATE` in step5.py): both sides are compared
+    with the module prefix taken off (`step4_transformer.run`, `step4_transformer_run`
+    and `STEP4_TRANSFORMER_LEARNING_RATE` all read as the bare name), and a
+    renamed definition without its indentation."""
+    program = programs[step]
+    lines = program.splitlines()
+    found = sections(program)
+    taught = [module for module in found if module.startswith("step")]
+    assert STEPS[step].__name__.rsplit(".", 1)[1] in taught
+
+    def unprefixed(text, separator):
+        for module in taught:
+            text = re.sub(rf"\b(?:{module}|{module.upper()}){re.escape(separator)}(?=\w)", "", text)
+        return text
+
+    compared = 0
+    for module in taught:
+        source = (PACKAGE_DIR / f"{module}.py").read_text()
+        in_program = {unprefixed(name, "_"): node for name, node in found[module].items()}
+        for node in ast.parse(source).body:
+            placed = in_program.get(getattr(node, "name", None))
+            if placed is None:
+                continue
+            expected = [line for line in source.splitlines()[node.lineno - 1:node.end_lineno]
+                        if "--8<--" not in line]
+            got = lines[placed.lineno - 1:placed.end_lineno]
+            if placed.name != node.name:  # renamed: the lines that continue its `def` are realigned
+                got, expected = ([line.lstrip() for line in side] for side in (got, expected))
+            assert unprefixed("\n".join(got), "_") == unprefixed("\n".join(expected), "."), \
+                f"{module}.{node.name}"
+            compared += 1
+    assert compared >= len(found[taught[-1]])
+

@@ -12,7 +12,8 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXECUTED = {"python", "sh", "bash"}  # what pytest-codeblocks collects, exactly
 NON_CODE = {"text", "console"}  # illustrations and install commands: shown, never run
-INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+# a file, a snippet section of it, or a definition in it by name (sitebuild/hooks/include_by_name.py)
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w.-]+))?"\s*$')
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
 DIRECTIVE = re.compile(r"^\s*<!--\s*(pytest-codeblocks:|pytest\.mark\.)(?P<what>.*?)\s*-->\s*$")
 
@@ -73,6 +74,7 @@ def classify(fence, marks, directives, previous):
         fence.kind = "non-code"
     else:
         fence.reason = f"info string {fence.info!r} is neither executed nor an include nor {NON_CODE}"
+
 
 
 def all_fences():

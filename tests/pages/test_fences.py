@@ -4,6 +4,8 @@ output, an include of package source, or a plain illustration."""
 import re
 from collections import Counter
 
+from sitebuild.hooks import include_by_name
+
 from .fences import DOCS, INCLUDE, all_fences
 
 ROOT = DOCS.parent
@@ -26,12 +28,14 @@ def test_every_python_block_shows_its_checked_output():
     assert not silent, f"python blocks with no expected output after them: {silent}"
 
 
-def test_every_include_names_an_existing_section_and_its_file_in_the_title():
+def test_every_include_names_an_existing_section_or_definition_and_its_file_in_the_title():
+    """A name with markers must have exactly one start and one end; any other
+    name must be a def or class of the file, as the build resolves it."""
     problems = []
     for fence in all_fences():
         if fence.kind != "include":
             continue
-        for line in fence.body:
+        for line in filter(str.strip, fence.body):
             match = INCLUDE.match(line)
             path, section = ROOT / match["path"], match["section"]
             if f'title="{match["path"]}"' not in fence.info:
@@ -40,6 +44,12 @@ def test_every_include_names_an_existing_section_and_its_file_in_the_title():
                 problems.append(f"{fence.where}: {match['path']} does not exist")
                 continue
             source = path.read_text()
+            if section and section not in include_by_name.sections(source):
+                try:
+                    include_by_name.definition_lines(path, section)
+                except include_by_name.IncludeError as error:
+                    problems.append(f"{fence.where}: {error}")
+                continue
             for marker in ("start", "end") if section else ():
                 if len(re.findall(rf"--8<-- \[{marker}:{section}\]", source)) != 1:
                     problems.append(f"{fence.where}: {match['path']} needs one [{marker}:{section}]")

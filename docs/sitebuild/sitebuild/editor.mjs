@@ -1,5 +1,5 @@
 // The "Try it" editor: CodeMirror 6 from npm, bundled by esbuild at build time
-// (docs/hooks/browser_python.py) into assets/javascripts/editor.js, which
+// (sitebuild/browser_python.py) into assets/javascripts/editor.js, which
 // try-it.js imports on the first Edit. Python highlighting, line numbers,
 // undo history, bracket matching; Ctrl/Cmd-Enter runs the code.
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
