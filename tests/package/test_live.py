@@ -1,11 +1,14 @@
 """microgpt.live: what the site's in-browser Python calls, checked here under
 CPython (tests/site/test_python_in_browser.py runs it in Pyodide)."""
 
+import inspect
+
 import pytest
 
 from microgpt import live, step1_gradient_descent
 from microgpt.analysis import mean_last
 from microgpt.config import RunConfig
+from microgpt.data import Tokenizer
 from microgpt.errors import MicrogptError
 
 
@@ -17,12 +20,14 @@ def test_a_snippet_runs_as_a_script_in_a_fresh_namespace(capsys):
 
 def test_an_error_shows_the_readers_line_and_the_line_that_raised(capsys):
     code = "from microgpt.data import Tokenizer\n\nTokenizer(['ab']).encode('abc')\n"
+    lines, first = inspect.getsourcelines(Tokenizer.encode)
+    raising = first + next(i for i, line in enumerate(lines) if "raise MicrogptError(" in line)
     assert not live.run_snippet(code)
     assert capsys.readouterr().err == (
         "Traceback (your code, and the line that raised):\n"
         "  line 3, in <module>\n"
         "    Tokenizer(['ab']).encode('abc')\n"
-        "  microgpt/data.py, line 190, in encode\n"
+        f"  microgpt/data.py, line {raising}, in encode\n"
         "    raise MicrogptError(\n"
         "error: 'abc' contains 'c', which the vocabulary does not have; use only these characters: ab\n")
 
