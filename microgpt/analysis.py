@@ -11,7 +11,7 @@ results files is build code (docs/sitebuild/, one module per chapter).
 
 import random
 
-from .config import ModelConfig
+from .config import ModelConfig, RunConfig
 from .data import Tokenizer
 from .errors import MicrogptError
 from .steps import load_module
@@ -126,8 +126,7 @@ def sample_names(model, count=10, temperature=0.5, seed=42):
     if not isinstance(count, int) or not 1 <= count <= MAX_SAMPLES:
         raise MicrogptError(f"the number of names must be a whole number from 1 to {MAX_SAMPLES}, "
                             f"got {count!r}")
-    if not temperature > 0:
-        raise MicrogptError(f"the temperature must be greater than 0, got {temperature!r}")
+    RunConfig(temperature=temperature, seed=seed)  # refuses what sampling cannot use, as the command line does
     tokenizer, rng = Tokenizer(model["uchars"]), random.Random(seed)
     if model["step"] == "step1":
         weights = {name: [list(row) for row in matrix] for name, matrix in model["weights"].items()}

@@ -1,23 +1,27 @@
 """The command line: ``microgpt STEP [options]`` runs one step of the guide.
 
-Bad input ends with one line on stderr that says what to do, and exit code 2.
+Bad input ends with one line on stderr that says what to do, and exit code 2;
+Ctrl-C ends with exit code 130. When the reader of the output goes away
+(``microgpt step0 | head``), the run ends quietly with exit code 141, what a
+shell reports for a program that SIGPIPE ended (128 + 13), as `yes | head` does.
 The single-file programs (``microgpt.single_file``) reuse `add_run_options`
 and `run_step`, so ``python step3.py --steps 20`` takes the same options and
 prints the same lines as ``microgpt step3 --steps 20``.
 """
 
 import argparse
+import os
 import sys
 
-from .config import ModelConfig, RunConfig
+from .config import MIN_TEMPERATURE, ModelConfig, RunConfig
 from .errors import MicrogptError
-from .steps import ALL, MODULES, load_module
+from .steps import ALL, FAST, MODULES, PROGRAMS, load_module
 
 STEPS = MODULES  # step name -> module, imported when first used (see steps.py)
 SHAPED_STEPS = tuple(step.name for step in ALL if step.shaped)  # whose model shape can be chosen
 SHAPE_OPTIONS = ("n_embd", "n_head", "n_layer", "block_size")
-# --fast: the same run, bit for bit, by a faster engine (step -> module of this package)
-FAST_STEPS = {"step5": "fast"}
+FAST_STEPS = tuple(step.name for step in ALL if step.fast_module)  # which take --fast
+BROKEN_PIPE_EXIT = 128 + 13  # as if ended by SIGPIPE (13), which Python ignores
 
 
 def add_run_options(parser, shape_group=None):
@@ -29,7 +33,8 @@ def add_run_options(parser, shape_group=None):
     parser.add_argument("--samples", type=int, default=defaults.num_samples, dest="num_samples",
                         help=f"names to generate after training (default {defaults.num_samples})")
     parser.add_argument("--temperature", type=float, default=defaults.temperature,
-                        help=f"sampling temperature, > 0 (default {defaults.temperature}; Steps 1-5)")
+                        help=f"sampling temperature, {MIN_TEMPERATURE} or more "
+                             f"(default {defaults.temperature}; Steps 1-5)")
     parser.add_argument("--seed", type=int, default=defaults.seed,
                         help=f"seed of the random stream (default {defaults.seed})")
     parser.add_argument("--data", metavar="PATH",
@@ -44,7 +49,8 @@ def add_run_options(parser, shape_group=None):
 
 def run_step(run, args, prog, shaped):
     """Run one step's `run` with the parsed options, printing as it goes; the
-    exit code: 0, or 2 after one line on stderr for bad input."""
+    exit code: 0, 2 after one line on stderr for bad input, 130 on Ctrl-C, 141
+    when stdout was closed."""
     try:
         config = RunConfig(num_steps=args.num_steps, num_samples=args.num_samples,
                            temperature=args.temperature, seed=args.seed, data=args.data)
@@ -59,7 +65,18 @@ def run_step(run, args, prog, shaped):
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return output_closed()
     return 0
+
+
+def output_closed():
+    """The reader of stdout went away: point stdout at the null device, so that
+    Python's last flush at exit has nowhere to fail, and say so by exit code only."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return BROKEN_PIPE_EXIT
 
 
 def build_parser():
@@ -84,5 +101,5 @@ def main(argv=None):
                      f"applies to {' and '.join(SHAPED_STEPS)} only")
     if args.fast and args.step not in FAST_STEPS:
         parser.error(f"--fast applies to {' and '.join(FAST_STEPS)} only, not {args.step}")
-    program = load_module(FAST_STEPS[args.step]) if args.fast else STEPS[args.step]
+    program = load_module(PROGRAMS[args.step + FAST]) if args.fast else STEPS[args.step]
     return run_step(program.run, args, parser.prog, shaped=args.step in SHAPED_STEPS)

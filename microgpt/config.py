@@ -1,10 +1,19 @@
 """The settings of one run, checked before any work starts."""
 
+import math
+import os
 from dataclasses import dataclass
 
 from .errors import MicrogptError
 
 MAX_SAMPLE_LENGTH = 16  # a generated name stops after this many tokens
+# Sampling divides the logits by the temperature. Far below this, logit / temperature
+# can overflow a float; at it, sampling already all but always picks the likeliest character.
+MIN_TEMPERATURE = 0.001
+
+
+def is_whole_number(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -16,19 +25,25 @@ class RunConfig:
     data: str | None = None  # a names file of your own; None means makemore's names.txt
 
     def __post_init__(self):
-        if not isinstance(self.num_steps, int) or self.num_steps < 1:
+        if not is_whole_number(self.num_steps) or self.num_steps < 1:
             raise MicrogptError(
                 f"the number of steps must be a whole number >= 1, got {self.num_steps!r}"
             )
-        if not isinstance(self.num_samples, int) or self.num_samples < 0:
+        if not is_whole_number(self.num_samples) or self.num_samples < 0:
             raise MicrogptError(
                 f"the number of samples must be a whole number >= 0, got {self.num_samples!r}"
             )
-        if not self.temperature > 0:
+        if not is_whole_number(self.seed):
+            raise MicrogptError(f"the seed must be a whole number, got {self.seed!r}")
+        temperature = self.temperature
+        if not (isinstance(temperature, (int, float)) and not isinstance(temperature, bool)
+                and math.isfinite(temperature) and temperature >= MIN_TEMPERATURE):
             raise MicrogptError(
-                f"the temperature must be greater than 0, got {self.temperature!r}: "
+                f"the temperature must be a number of at least {MIN_TEMPERATURE}, got {temperature!r}: "
                 "it divides the logits (try 0.5 for safe names, 1.0 for the model as trained)"
             )
+        if self.data is not None and not isinstance(self.data, (str, os.PathLike)):
+            raise MicrogptError(f"the dataset must be a path to a file of names, got {self.data!r}")
 
 
 @dataclass(frozen=True)

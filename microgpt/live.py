@@ -6,6 +6,7 @@ JSON-ready data in, JSON-ready data out). Plain Python, so it is tested here
 under CPython; no step module imports it.
 """
 
+import math
 import sys
 import time
 import traceback
@@ -15,14 +16,9 @@ from pathlib import Path
 from .analysis import WINDOW, mean_last
 from .config import RunConfig
 from .errors import MicrogptError
-from .steps import load_module
+from .steps import PROGRAMS, load_module
 
 SNIPPET = "<your code>"  # the file name a reader's code gets in tracebacks
-PROGRAMS = {  # what the live-training panels may run: the modules whose run() they call
-    "step1": "step1_gradient_descent",
-    "step5": "step5_adam",
-    "step5-fast": "fast",
-}
 
 
 class Stopped(Exception):
@@ -37,6 +33,8 @@ def run_snippet(code, namespace=None):
     try:
         exec(compile(code, SNIPPET, "exec"), namespace)
     except SystemExit as done:
+        if done.code is not None and not isinstance(done.code, int):
+            print(done.code, file=sys.stderr)  # sys.exit("why"): shown, as Python shows it
         return done.code in (None, 0)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
@@ -82,8 +80,12 @@ def learning_rate(module, value):
     if value is None:
         yield
         return
-    if not value > 0:
-        raise MicrogptError(f"the learning rate must be greater than 0, got {value!r}")
+    if not (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0):
+        raise MicrogptError(f"the learning rate must be a number greater than 0, got {value!r}")
+    if not hasattr(module, "LEARNING_RATE"):
+        raise MicrogptError(f"{module.__name__} has no learning rate to set: it does not learn by "
+                            "gradient steps (leave the learning rate out)")
     saved = module.LEARNING_RATE
     module.LEARNING_RATE = value
     try:
@@ -94,17 +96,25 @@ def learning_rate(module, value):
 
 def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=None,
           temperature=0.5, seed=42, names=None, log=print):
-    """Run a step's own program (its run(), as `python -m microgpt` does) and
-    call on_step(step, loss, smoothed) after every training step, where
-    smoothed is the mean of the last WINDOW losses, the curve the site draws.
+    """Run a program of `steps.PROGRAMS` ("step1", "step5-fast", ...: its run(),
+    as `python -m microgpt` does) and call on_step(step, loss, smoothed) after
+    every training step, where smoothed is the mean of the last WINDOW losses, the
+    curve the site draws.
     should_stop() is asked after each step; True ends the run with Stopped.
     `names`: a text of one name per line to train on instead of names.txt."""
-    if program not in PROGRAMS:
+    if not isinstance(program, str) or program not in PROGRAMS:
         raise MicrogptError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
     data = None
     if names is not None:
+        if not isinstance(names, str):
+            raise MicrogptError(f"the names must be a text of one name per line, got {names!r}")
+        try:
+            encoded = names.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise MicrogptError(f"the names hold {error.object[error.start]!r}, which is not a "
+                                "character of any text: remove it") from None
         data = Path("your_names.txt").absolute()
-        data.write_text(names, encoding="utf-8")
+        data.write_bytes(encoded)
     config = RunConfig(num_steps=num_steps, temperature=temperature, seed=seed,
                        data=None if data is None else str(data))
     module = load_module(PROGRAMS[program])
@@ -117,8 +127,18 @@ def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=Non
             raise Stopped(f"stopped after {step + 1} of {num_steps} steps")
 
     started = time.perf_counter()
-    with learning_rate(module, learning_rate_value):
-        result = module.run(config, log=log, watch=watch)
+    own_rate = getattr(module, "LEARNING_RATE", None)
+    try:
+        with learning_rate(module, learning_rate_value):
+            result = module.run(config, log=log, watch=watch)
+    except (ArithmeticError, ValueError) as error:  # what float arithmetic raises once weights blow up
+        if learning_rate_value is None:
+            raise
+        raise MicrogptError(
+            f"training diverged ({len(losses)} of {num_steps} steps done): at learning rate "
+            f"{learning_rate_value!r} the weights grew until the arithmetic failed ({error}); "
+            f"try a smaller learning rate (this program's own is {own_rate})"
+        ) from None
     return {"seconds": time.perf_counter() - started, "samples": result["samples"],
             "final_smoothed": mean_last(losses, WINDOW)}
 

@@ -7,6 +7,8 @@ code that produced it. ``--check`` fails when a fingerprint is stale, and
 re-runs the first steps of every training to compare them exactly with the
 stored trace. How long each full run took goes to ``timings.json`` beside
 them: it depends on the machine, so it is kept out of the checked files.
+Runs at the same time each add their own time to it: it is updated under a
+lock on the results folder (POSIX flock; on Windows, without a lock).
 """
 
 import argparse
@@ -17,7 +19,13 @@ import os
 import platform
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: concurrent runs there may lose one of their timings
+    fcntl = None
 
 from .config import RunConfig
 from .data import write_atomically
@@ -97,7 +105,13 @@ def timings_path(results_dir=DEFAULT_DIR):
 def write_json(path, data):
     """Pretty-printed, keys in the order the code made them, and never
     half-written (see `write_atomically`)."""
-    write_atomically(path, (json.dumps(data, indent=1) + "\n").encode())
+    try:
+        write_atomically(path, (json.dumps(data, indent=1) + "\n").encode())
+    except OSError as error:
+        raise MicrogptError(
+            f"cannot write {path}: {error.strerror or error}. The file was left as it was; "
+            "free some disk space or make the folder writable, then run again"
+        ) from None
 
 
 def content_digest(results):
@@ -114,6 +128,8 @@ def read_json(path):
         raise MicrogptError(f"{path} is missing: run `nox -s results` to generate it") from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise MicrogptError(f"{path} is not valid JSON: run `nox -s results` to rewrite it") from None
+    except OSError as error:
+        raise MicrogptError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def write(step, results_dir=DEFAULT_DIR, log=print):
@@ -129,11 +145,51 @@ def write(step, results_dir=DEFAULT_DIR, log=print):
     path = results_path(step, results_dir)
     results = {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results}
     write_json(path, {**results, "content_sha256": content_digest(results)})
-    timings = read_json(timings_path(results_dir)) if timings_path(results_dir).exists() else {}
-    timings[step] = seconds
-    timings["measured_on"] = f"Python {platform.python_version()}, {os.cpu_count()} cores"
-    write_json(timings_path(results_dir), dict(sorted(timings.items())))
+    record_timing(step, seconds, results_dir)
     log(f"== {step}: wrote {path} ({seconds} s)")
+
+
+@contextmanager
+def locked(folder):
+    """Hold an exclusive lock on the folder (not on a file in it, which
+    write_atomically replaces) until the block ends; a second holder waits."""
+    if fcntl is None:
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def record_timing(step, seconds, results_dir=DEFAULT_DIR):
+    """Set this step's time in timings.json, keeping the others' times, even
+    when other runs update the file at the same time."""
+    path = timings_path(results_dir)
+    with locked(Path(results_dir)):
+        timings = read_timings(path)
+        timings[step] = seconds
+        timings["measured_on"] = f"Python {platform.python_version()}, {os.cpu_count()} cores"
+        write_json(path, dict(sorted(timings.items())))
+
+
+def read_timings(path):
+    """The timings so far; none if there is no file yet, or if it is damaged:
+    it holds only timings, so it is written afresh, with a warning."""
+    try:
+        timings = json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        timings = None
+    if not isinstance(timings, dict):
+        print(f"microgpt.results: warning: {path} is damaged (not a JSON object of timings); "
+              "writing it afresh: the other steps' times come back when they run again",
+              file=sys.stderr)
+        return {}
+    return timings
 
 
 def load(step, results_dir=DEFAULT_DIR):
@@ -180,6 +236,10 @@ def main(argv=None):
             (check if args.check else write)(step, args.dir)
     except MicrogptError as error:
         print(f"microgpt.results: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # the folder itself: missing, not readable, ...
+        print(f"microgpt.results: error: {error.strerror or error}: {error.filename or args.dir}",
+              file=sys.stderr)
         return 1
     return 0
 

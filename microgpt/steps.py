@@ -1,5 +1,6 @@
 """The six steps of the guide, in order: the one list that the command line,
-the results files, the pages, the pictures and the widgets take them from.
+the results files, the pages, the pictures and the widgets take them from;
+with `PROGRAMS`, every program they can run (a step, or a step's faster engine).
 
 A step's module is imported only when it is first needed, so importing this
 list (or the command line) loads no step. When a step module runs as a
@@ -19,6 +20,7 @@ class Step(NamedTuple):
     title: str  # as in the site's navigation, after "Step N: "
     module_name: str  # the module in this package that implements it
     shaped: bool = False  # whether the model shape can be chosen (--n-layer, ...)
+    fast_module: str | None = None  # the same run, bit for bit, by a faster engine (--fast)
 
     @property
     def heading(self):
@@ -35,9 +37,13 @@ ALL = (
     Step(2, "step2", "Autograd", "step2_autograd"),
     Step(3, "step3", "Attention", "step3_attention"),
     Step(4, "step4", "Transformer", "step4_transformer", shaped=True),
-    Step(5, "step5", "Adam", "step5_adam", shaped=True),
+    Step(5, "step5", "Adam", "step5_adam", shaped=True, fast_module="fast"),
 )
 BY_NAME = {step.name: step for step in ALL}
+FAST = "-fast"  # "step5-fast": Step 5 run by its faster engine
+# Every runnable program -> the module whose run() it calls: each step, then each faster engine.
+PROGRAMS = {step.name: step.module_name for step in ALL} | {
+    step.name + FAST: step.fast_module for step in ALL if step.fast_module}
 
 
 def load_module(module_name):

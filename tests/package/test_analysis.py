@@ -70,5 +70,6 @@ def test_sampled_names_come_from_the_steps_own_sample_and_repeat_with_the_seed()
     assert analysis.sample_names(step5, 4, 0.8, 8) != names
     with pytest.raises(MicrogptError, match="from 1 to 50"):
         analysis.sample_names(step5, 0)
-    with pytest.raises(MicrogptError, match="temperature must be greater than 0"):
-        analysis.sample_names(step5, 3, 0)
+    for temperature in (0, 5e-309, float("nan")):  # too small to divide the logits by, or no number
+        with pytest.raises(MicrogptError, match="temperature must be a number of at least"):
+            analysis.sample_names(step5, 3, temperature)

@@ -1,5 +1,7 @@
 import hashlib
+import os
 import random
+import stat
 import urllib.error
 from pathlib import Path
 
@@ -131,32 +133,29 @@ def test_damaged_cache_is_replaced_only_by_a_verified_download(real_bytes, monke
     no_local_copy.parent.mkdir(parents=True)
     no_local_copy.write_bytes(b"half a fi")
     offline(monkeypatch)
-    with pytest.raises(MicrogptError, match="could not be downloaded"):
+    with pytest.raises(MicrogptError) as error:
         names_path()
+    assert str(error.value).startswith(  # not "not available locally": it is there, but damaged
+        f"the cached copy at {no_local_copy} is damaged (its sha256 does not match names.txt's; "
+        "9 bytes), perhaps cut short by an interrupted copy, and a fresh one could not be downloaded "
+        f"({data.NAMES_URL}: no network). Download names.txt from {data.NAMES_URL} and run "
+        f"`export MICROGPT_NAMES=/path/to/names.txt`, or put it in the cache at {no_local_copy}.")
     assert no_local_copy.read_bytes() == b"half a fi"
     fake_download(monkeypatch, real_bytes)
     assert names_path().read_bytes() == real_bytes
 
 
-def interrupt_cache_writes(monkeypatch, interruption):
-    """Make the cache's temporary file write half of what it is given, then
-    raise `interruption`; returns the paths of the temporary files made."""
-    made, real = [], data.tempfile.NamedTemporaryFile
+def interrupt_cache_writes(monkeypatch, folder, interruption):
+    """Make the flush to disk of a temporary file in `folder` raise `interruption`,
+    once its bytes are written; returns the temporary files there at that moment."""
+    made = []
 
-    def half_then_fail(*args, **kwargs):
-        part = real(*args, **kwargs)
-        made.append(Path(part.name))
+    def fail(descriptor):
+        made.extend(folder.glob(".*.part"))
+        assert all(part.stat().st_size > 0 for part in made)  # a partial file is on disk now
+        raise interruption
 
-        def write(payload):
-            part.file.write(payload[: len(payload) // 2])
-            part.file.flush()
-            assert made[-1].stat().st_size == len(payload) // 2 > 0  # half a file is on disk now
-            raise interruption
-
-        part.write = write
-        return part
-
-    monkeypatch.setattr(data.tempfile, "NamedTemporaryFile", half_then_fail)
+    monkeypatch.setattr(data.os, "fsync", fail)
     return made
 
 
@@ -169,7 +168,7 @@ def test_an_interrupted_cache_write_leaves_no_partial_file(real_bytes, monkeypat
         no_local_copy.parent.mkdir(parents=True)
         no_local_copy.write_bytes(old)
     fake_download(monkeypatch, real_bytes)
-    made = interrupt_cache_writes(monkeypatch, interruption)
+    made = interrupt_cache_writes(monkeypatch, no_local_copy.parent, interruption)
     if isinstance(interruption, OSError):  # one clear message, not a traceback
         raised = pytest.raises(MicrogptError, match="cannot write the cache.*MICROGPT_CACHE_DIR")
     else:
@@ -208,3 +207,80 @@ def test_when_both_hosts_fail_the_error_names_each(monkeypatch, no_local_copy):
     assert data.NAMES_URL in str(error.value) and "guide.example" in str(error.value)
     assert data.NAMES_ENV in str(error.value)
     assert not no_local_copy.exists()
+
+
+def test_an_empty_dataset_path_is_named_as_empty():
+    with pytest.raises(MicrogptError, match="^the dataset path is empty: give the path of a file"):
+        load_names("")
+
+
+def test_a_byte_order_mark_is_not_a_letter(tmp_path):
+    marked = tmp_path / "names.txt"
+    marked.write_bytes("\ufeffemma\r\nolivia\r\n".encode())
+    assert load_names(marked) == ["emma", "olivia"]
+    assert Tokenizer(load_names(marked)).uchars == sorted(set("emmaolivia"))
+
+
+@pytest.mark.parametrize("text, line, shown", [
+    ("emma\nol\x00ivia\n", 2, "'ol\\x00ivia' holds the invisible character U+0000 ('\\x00')"),
+    ("\x00\n", 1, "'\\x00' holds the invisible character U+0000 ('\\x00')"),
+    ("emma\nava\x1b[31m\n", 2, "U+001B ('\\x1b')"),
+    ("emma\nzoe\ufeff\n", 2, "U+FEFF ('\\ufeff')"),  # a byte-order mark past the start
+    ("emma\ttab\n", 1, "U+0009 ('\\t')"),
+    ("x" * 60 + "\x07\n", 1, "'" + "x" * 40 + "...' holds"),  # a long line is cut short
+])
+def test_a_control_character_is_refused_with_its_line(tmp_path, text, line, shown):
+    path = tmp_path / "names.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MicrogptError) as error:
+        load_names(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}, line {line}: ") and shown in message
+    assert message.endswith("remove it, and save the file as plain UTF-8 text, one name per line")
+
+
+def test_whitespace_around_a_name_is_still_trimmed(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text(" emma\t\r\n\tava \n\n", encoding="utf-8")
+    assert load_names(path) == ["emma", "ava"]
+
+
+def test_reading_is_bounded(tmp_path):
+    """--data /dev/zero used to read until MemoryError."""
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as file:
+        file.truncate(data.MAX_DATA_BYTES + 1)  # sparse: no disk used
+    for path in (big, Path("/dev/zero")):
+        if not path.exists():
+            continue
+        with pytest.raises(MicrogptError, match=f"^{path} is larger than 16 MB, too big for a file"):
+            load_names(path)
+
+
+def test_a_file_at_the_limit_is_read(tmp_path):
+    path = tmp_path / "names.txt"
+    line = b"ab\n"
+    path.write_bytes(line * (data.MAX_DATA_BYTES // len(line)))
+    assert len(load_names(path)) == data.MAX_DATA_BYTES // len(line)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_rewritten_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path):
+    old = tmp_path / "old.json"
+    old.write_bytes(b"old")
+    old.chmod(0o664)
+    data.write_atomically(old, b"new")
+    assert (old.read_bytes(), stat.S_IMODE(old.stat().st_mode)) == (b"new", 0o664)
+    umask = os.umask(0o027)
+    try:
+        data.write_atomically(tmp_path / "new.json", b"new")
+        data.write_atomically(tmp_path / "shared" / "new.json", b"new")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640  # 0666 less the umask
+    os.umask(0o022)
+    try:
+        data.write_atomically(tmp_path / "usual.json", b"new")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "usual.json").stat().st_mode) == 0o644

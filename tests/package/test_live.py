@@ -1,6 +1,7 @@
 """microgpt.live: what the site's in-browser Python calls, checked here under
 CPython (tests/site/test_python_in_browser.py runs it in Pyodide)."""
 
+import inspect
 import json
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from microgpt import analysis, live, step1_gradient_descent
 from microgpt.analysis import mean_last
 from microgpt.config import RunConfig
+from microgpt.data import Tokenizer
 from microgpt.errors import MicrogptError
 from microgpt.results import load
 
@@ -22,12 +24,14 @@ def test_a_snippet_runs_as_a_script_in_a_fresh_namespace(capsys):
 
 def test_an_error_shows_the_readers_line_and_the_line_that_raised(capsys):
     code = "from microgpt.data import Tokenizer\n\nTokenizer(['ab']).encode('abc')\n"
+    lines, first = inspect.getsourcelines(Tokenizer.encode)
+    raising = first + next(i for i, line in enumerate(lines) if "raise MicrogptError(" in line)
     assert not live.run_snippet(code)
     assert capsys.readouterr().err == (
         "Traceback (your code, and the line that raised):\n"
         "  line 3, in <module>\n"
         "    Tokenizer(['ab']).encode('abc')\n"
-        "  microgpt/data.py, line 190, in encode\n"
+        f"  microgpt/data.py, line {raising}, in encode\n"
         "    raise MicrogptError(\n"
         "error: 'abc' contains 'c', which the vocabulary does not have; use only these characters: ab\n")
 
@@ -93,7 +97,7 @@ def test_a_learning_rate_and_names_of_your_own_change_the_run(tmp_path, monkeypa
 def test_bad_settings_get_one_clear_error():
     with pytest.raises(MicrogptError, match="unknown program 'step9'"):
         live.train("step9", None, None)
-    with pytest.raises(MicrogptError, match="learning rate must be greater than 0"):
+    with pytest.raises(MicrogptError, match="learning rate must be a number greater than 0"):
         live.train("step1", lambda *a: None, lambda: False, learning_rate_value=0, log=lambda line: None)
 
 
@@ -125,5 +129,43 @@ def test_sample_gives_the_packages_names_for_the_seed():
     assert names == analysis.sample_names(load("step3", RESULTS_DIR), 3, 0.8, 7)
     assert len(names) == 3 and all(isinstance(name, str) for name in names)
     assert live.sample(model, 3, 0.8, 8) != names
-    with pytest.raises(MicrogptError, match="temperature must be greater than 0"):
+    with pytest.raises(MicrogptError, match="temperature must be a number of at least"):
         live.sample(model, 3, 0, 7)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"program": None}, "unknown program None; expected one of step0, step1, step2, step3, step4, step5, "
+                        "step5-fast"),
+    ({"program": ["step1"]}, "unknown program ['step1']"),
+    ({"learning_rate_value": float("inf")}, "learning rate must be a number greater than 0, got inf"),
+    ({"learning_rate_value": "0.1"}, "learning rate must be a number greater than 0, got '0.1'"),
+    ({"program": "step0", "learning_rate_value": 0.1}, "microgpt.step0_counting has no learning rate"),
+    ({"temperature": None}, "temperature must be a number of at least 0.001, got None"),
+    ({"temperature": 5e-309}, "temperature must be a number of at least 0.001, got 5e-309"),
+    ({"seed": "abc"}, "the seed must be a whole number, got 'abc'"),
+    ({"num_steps": True}, "the number of steps must be a whole number >= 1, got True"),
+    ({"names": 42}, "the names must be a text of one name per line, got 42"),
+    ({"names": "emma\n\ud800x\n"}, "the names hold '\\ud800', which is not a character of any text"),
+])
+def test_odd_settings_from_the_page_get_one_clear_error(settings, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(MicrogptError) as error:
+        live.train(**{"program": "step1", "on_step": None, "should_stop": None, **settings})
+    assert str(error.value).startswith(message) or message in str(error.value)
+
+
+@pytest.mark.needs_names
+@pytest.mark.parametrize("program", ["step1", "step5-fast"])
+def test_a_learning_rate_that_diverges_is_named_as_the_cause(program):
+    with pytest.raises(MicrogptError) as error:
+        live.train(program, lambda *a: None, lambda: False, num_steps=5, learning_rate_value=1e9,
+                   log=lambda line: None)
+    assert str(error.value).startswith("training diverged (1 of 5 steps done): at learning rate "
+                                       "1000000000.0 the weights grew until the arithmetic failed ")
+    assert str(error.value).endswith(f"try a smaller learning rate (this program's own is "
+                                     f"{live.load_module(live.PROGRAMS[program]).LEARNING_RATE})")
+
+
+def test_exit_with_a_message_shows_it(capsys):
+    assert not live.run_snippet("import sys\nsys.exit('no names given')\n")
+    assert capsys.readouterr().err == "no names given\n"

@@ -1,6 +1,14 @@
 import ast
+import contextlib
 import json
+import os
 import shutil
+import stat
+import subprocess
+import sys
+import threading
+import time
+from unittest.mock import patch
 
 import pytest
 
@@ -119,21 +127,103 @@ def test_an_interrupted_results_write_leaves_the_old_file_whole(tmp_path, monkey
     path = tmp_path / "step0.json"
     results.write_json(path, {"losses": [1.0]})
     before = path.read_bytes()
-    real = data.tempfile.NamedTemporaryFile
 
-    def half_then_interrupted(*args, **kwargs):
-        part = real(*args, **kwargs)
+    def interrupted(descriptor):  # the new file is written, not yet on disk for sure
+        raise KeyboardInterrupt
 
-        def write(payload):
-            part.file.write(payload[: len(payload) // 2])
-            part.file.flush()
-            raise KeyboardInterrupt
-
-        part.write = write
-        return part
-
-    monkeypatch.setattr(data.tempfile, "NamedTemporaryFile", half_then_interrupted)
+    monkeypatch.setattr(data.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         results.write_json(path, {"losses": [2.0] * 100})
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["step0.json"]  # no part file left
+
+
+def no_space_left(descriptor):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_full_disk_ends_with_one_clear_line_and_the_old_file(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "step0.json"
+    path.write_text("old\n")
+    monkeypatch.setattr(data.os, "fsync", no_space_left)
+    assert results.main(["step0", "--dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"microgpt.results: error: cannot write {path}: No space left on device. The file was left "
+        "as it was; free some disk space or make the folder writable, then run again\n")
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["step0.json"]
+
+
+def test_a_results_folder_that_is_a_file_ends_with_one_clear_line(tmp_path, capsys):
+    (tmp_path / "results").write_text("")
+    assert results.main(["step0", "--dir", str(tmp_path / "results")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"microgpt.results: error: cannot write {tmp_path / 'results' / 'step0.json'}: ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("damage", [b'{"step0": 1.0,', b"\xff\xfe", b"[1, 2]", b""])
+def test_damaged_timings_are_rewritten_with_a_warning(tmp_path, capsys, damage):
+    """Not the error 'run nox -s results' at the end of the very command that says so."""
+    path = results.timings_path(tmp_path)
+    path.write_bytes(damage)
+    results.write("step0", tmp_path, log=lambda line: None)
+    assert set(results.load_timings(tmp_path)) == {"step0", "measured_on"}
+    assert capsys.readouterr().err == (
+        f"microgpt.results: warning: {path} is damaged (not a JSON object of timings); writing it "
+        "afresh: the other steps' times come back when they run again\n")
+
+
+def record_at_once(results_dir, steps, slow_read):
+    """Record a timing for each of `steps` from as many threads at once, each
+    pausing between reading timings.json and writing it back."""
+    barrier = threading.Barrier(len(steps))
+    real = results.read_timings
+
+    def read_slowly(path):
+        timings = real(path)
+        time.sleep(slow_read)
+        return timings
+
+    def record(step):
+        barrier.wait()
+        results.record_timing(step, 1.0, results_dir)
+
+    with patch.object(results, "read_timings", read_slowly):
+        threads = [threading.Thread(target=record, args=(step,)) for step in steps]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return set(results.load_timings(results_dir)) - {"measured_on"}
+
+
+def test_runs_at_the_same_time_keep_each_others_timings(tmp_path):
+    steps = [f"step{i}" for i in range(6)]
+    assert record_at_once(tmp_path, steps, slow_read=0.05) == set(steps)
+    # The check can fail: without the lock, updates made at the same time are lost.
+    unlocked = tmp_path / "unlocked"
+    unlocked.mkdir()
+    with patch.object(results, "locked", lambda folder: contextlib.nullcontext()):
+        assert record_at_once(unlocked, steps, slow_read=0.05) < set(steps)
+
+
+def test_two_processes_at_once_keep_each_others_timings(tmp_path):
+    program = ("import sys\nfrom microgpt import results\n"
+               "for i in range(40):\n    results.record_timing(f'{sys.argv[1]}{i}', 1.0, sys.argv[2])\n")
+    runs = [subprocess.Popen([sys.executable, "-c", program, prefix, str(tmp_path)], stderr=subprocess.PIPE,
+                             text=True) for prefix in ("a", "b")]
+    assert [(run.wait(timeout=60), run.stderr.read()) for run in runs] == [(0, ""), (0, "")]
+    recorded = set(results.load_timings(tmp_path)) - {"measured_on"}
+    assert recorded == {f"{prefix}{i}" for prefix in "ab" for i in range(40)}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_results_files_are_readable_by_all_as_any_new_file(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        results.write("step0", tmp_path, log=lambda line: None)
+    finally:
+        os.umask(umask)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == {
+        "step0.json": 0o644, "timings.json": 0o644}
