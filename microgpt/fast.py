@@ -11,12 +11,16 @@ from last to first; a vector feeding a matrix receives the rows from last to
 first; an RMSNorm input receives the residual branch first, then the
 normalised output, then its square twice. The few places where the order is
 less regular are commented where they happen. Sums are added left to right
-by `add_up`, as `Value`s add up: Python 3.12+'s `sum()` of floats adds a
+from 0, as `Value`s add up: Python 3.12+'s `sum()` of floats adds a
 compensation term, which would change the last bits.
+
+The dot products, nearly all of the arithmetic, run as straight-line Python
+that `products` writes and compiles once per vector length: the same products,
+added in the same order, without a loop or a function call per term.
 """
 
 import math
-from functools import reduce
+from functools import cache, reduce
 from operator import add, mul
 
 from . import step4_transformer
@@ -31,14 +35,42 @@ def add_up(values):
     return reduce(add, values, 0)
 
 
+LONGEST_UNROLLED = 512  # longer sums would exhaust the compiler's recursion limit
+
+
+# --8<-- [start:products]
+@cache
+def products(n):
+    """A function `(rows, x) -> [row · x for row in rows]` for vectors of
+    length n, compiled from straight-line source. For n = 3:
+
+        def products_3(rows, x):
+            x0, x1, x2, = x
+            return [0 + r0 * x0 + r1 * x1 + r2 * x2 for r0, r1, r2, in rows]
+
+    Python adds `0 + a + b + c` from the left, so each row's sum is
+    add_up(map(mul, row, x)) term for term, with no call per term."""
+    if n > LONGEST_UNROLLED:
+        return lambda rows, x: [add_up(map(mul, row, x)) for row in rows]
+    xs = "".join(f"x{k}, " for k in range(n))
+    rs = "".join(f"r{k}, " for k in range(n))
+    terms = "".join(f" + r{k} * x{k}" for k in range(n))
+    source = f"def products_{n}(rows, x):\n    {xs}= x\n    return [0{terms} for {rs}in rows]\n"
+    namespace = {}
+    exec(compile(source, f"<products_{n}>", "exec"), namespace)
+    return namespace[f"products_{n}"]
+
+
+def linear(x, rows):
+    """Each row's dot product with x: W x when the rows are W's."""
+    return products(len(x))(rows, x)
+# --8<-- [end:products]
+
+
 def init_weights(rng, vocab_size, model=ModelConfig()):
     """Step 4's initial weights as plain floats: the same draws from the stream."""
     state_dict = step4_transformer.init_state_dict(rng, vocab_size, model)
     return {name: [[p.data for p in row] for row in m] for name, m in state_dict.items()}
-
-
-def linear(x, w):
-    return [add_up(map(mul, row, x)) for row in w]
 
 
 def columns_last_row_first(w):
@@ -49,7 +81,7 @@ def columns_last_row_first(w):
 
 def rmsnorm(x, inv_n):
     """Step 3's RMSNorm, keeping the scale and the normalised sum for backward."""
-    u = add_up([xi * xi for xi in x]) * inv_n + RMSNORM_EPS
+    u = linear(x, [x])[0] * inv_n + RMSNORM_EPS
     scale = u**-0.5
     return [xi * scale for xi in x], scale, u
 
@@ -58,7 +90,7 @@ def rmsnorm(x, inv_n):
 def rmsnorm_backward(x, scale, u, dout, inv_n, dx=None):
     """d(loss)/dx for out = x * (mean(x**2) + eps)**-0.5; `dx` is what x has
     already received from the residual branch (autograd adds that first)."""
-    dscale = add_up(map(mul, reversed(x), reversed(dout)))
+    dscale = linear(dout[::-1], [x[::-1]])[0]
     dsq = inv_n * ((-0.5 * u**-1.5) * dscale)  # the same for every x_j**2
     if dx is None:
         return [(scale * do + xi * dsq) + xi * dsq for xi, do in zip(x, dout)]
@@ -108,14 +140,13 @@ class Engine:
             heads, x_attn = [], []
             for h in range(n_head):
                 lo, hi = h * hd, h * hd + hd
-                q_h = q[lo:hi]
-                logits = [add_up(map(mul, q_h, k[lo:hi])) * self.inv_sqrt_hd for k in keys[li]]
+                logits = [s * self.inv_sqrt_hd for s in linear(q[lo:hi], [k[lo:hi] for k in keys[li]])]
                 biggest = max(logits)
                 exps = [math.exp(v - biggest) for v in logits]
                 total = add_up(exps)
                 inv_total = total**-1
                 weights = [e * inv_total for e in exps]
-                x_attn += [add_up(map(mul, weights, [v[j] for v in values[li]])) for j in range(lo, hi)]
+                x_attn += linear(weights, list(zip(*[v[lo:hi] for v in values[li]])))
                 heads.append((exps, weights, total))
             res1 = [a + b for a, b in zip(linear(x_attn, w[layer + "attn_wo"]), x_in)]
             x2, scale2, u2 = rmsnorm(res1, inv_n)
@@ -181,8 +212,7 @@ class Engine:
             skipped = list(reversed(dlogits))
             skipped[len(skipped) - 1 - target] = 0.0
             target_row = w["lm_head"][target]
-            dx = [add_up(map(mul, col, skipped)) + target_row[j] * dlogits[target]
-                  for j, col in enumerate(lm_cols)]
+            dx = [s + t * dlogits[target] for s, t in zip(linear(skipped, lm_cols), target_row)]
             pairs["lm_head"].append((x_out, dlogits))
             # --8<-- [end:loss_backward]
             for li in reversed(range(model.n_layer)):
@@ -195,7 +225,7 @@ class Engine:
         for name, ps in pairs.items():
             x_cols = list(zip(*[x for x, _ in ps]))
             dy_cols = list(zip(*[dy for _, dy in ps]))
-            grad[name] = [[add_up(map(mul, xc, dyc)) for xc in x_cols] for dyc in dy_cols]
+            grad[name] = [linear(dyc, x_cols) for dyc in dy_cols]
         # --8<-- [end:weight_gradients]
         return loss, {name: grad[name] for name in w}
 
@@ -206,28 +236,23 @@ class Engine:
         layer, hd, inv_n = f"layer{li}.", self.model.head_dim, self.inv_n
         # --8<-- [start:mlp_backward]
         # MLP block: fc2, ReLU, fc1, RMSNorm (the residual gave res1 dres2 first)
-        dres2_rev = dres2[::-1]
-        dact = [add_up(map(mul, col, dres2_rev)) for col in fc2_cols]
+        dact = linear(dres2[::-1], fc2_cols)
         dpre = [d if v > 0 else 0.0 for d, v in zip(dact, pre)]
-        dpre_rev = dpre[::-1]
-        dx2 = [add_up(map(mul, col, dpre_rev)) for col in fc1_cols]
+        dx2 = linear(dpre[::-1], fc1_cols)
         pairs[layer + "mlp_fc2"].append((act, dres2))
         pairs[layer + "mlp_fc1"].append((x2, dpre))
         dres1 = rmsnorm_backward(res1, scale2, u2, dx2, inv_n, dres2)
         # --8<-- [end:mlp_backward]
         # attention output projection
-        dres1_rev = dres1[::-1]
-        dx_attn = [add_up(map(mul, col, dres1_rev)) for col in wo_cols]
+        dx_attn = linear(dres1[::-1], wo_cols)
         pairs[layer + "attn_wo"].append((x_attn, dres1))
         dq = []
         # --8<-- [start:attention_backward]
         for h, (exps, weights, total) in enumerate(heads):
             lo, hi = h * hd, h * hd + hd
             dout = dx_attn[lo:hi]
-            dout_rev = dout[::-1]
-            dweights = []
+            dweights = linear(dout[::-1], [values[t][lo:hi][::-1] for t in range(len(weights))])
             for t, a in enumerate(weights):
-                dweights.append(add_up(map(mul, values[t][lo:hi][::-1], dout_rev)))
                 dvalues[t][lo:hi] = [dv + a * d for dv, d in zip(dvalues[t][lo:hi], dout)]
             # weights = exps * total**-1, one power node per position t: the
             # total receives them from the last t to the first
@@ -235,9 +260,7 @@ class Engine:
             dtotal = add_up([local * (e * dw) for e, dw in zip(reversed(exps), reversed(dweights))])
             inv_total = total**-1
             dscores = [self.inv_sqrt_hd * (e * (inv_total * dw + dtotal)) for e, dw in zip(exps, dweights)]
-            dscores_rev = dscores[::-1]
-            for j in range(lo, hi):
-                dq.append(add_up(map(mul, [k[j] for k in keys[pos::-1]], dscores_rev)))
+            dq += linear(dscores[::-1], list(zip(*[k[lo:hi] for k in keys[pos::-1]])))
             q_h = q[lo:hi]
             for t, ds in enumerate(dscores):
                 dkeys[t][lo:hi] = [dk + qj * ds for dk, qj in zip(dkeys[t][lo:hi], q_h)]
@@ -248,7 +271,7 @@ class Engine:
         order = self.qkv_order[0 if pos == 0 else 1]
         douts = (dq, dk, dv)
         dqkv = [douts[which][r] for which, r in order]
-        dx1 = [add_up(map(mul, col, dqkv)) for col in qkv_cols[0 if pos == 0 else 1]]
+        dx1 = linear(dqkv, qkv_cols[0 if pos == 0 else 1])
         return rmsnorm_backward(x_in, scale1, u1, dx1, inv_n, dres1)
 
     # -- sampling ------------------------------------------------------------
