@@ -21,6 +21,7 @@ added in the same order, without a loop or a function call per term.
 
 import math
 from functools import cache, reduce
+from itertools import chain
 from operator import add, mul
 
 from . import step4_transformer
@@ -55,7 +56,7 @@ def products(n):
     xs = "".join(f"x{k}, " for k in range(n))
     rs = "".join(f"r{k}, " for k in range(n))
     terms = "".join(f" + r{k} * x{k}" for k in range(n))
-    source = f"def products_{n}(rows, x):\n    {xs}= x\n    return [0{terms} for {rs}in rows]\n"
+    source = f"def products_{n}(rows, x):\n    {xs}= x\n    return [0.0{terms} for {rs}in rows]\n"
     namespace = {}
     exec(compile(source, f"<products_{n}>", "exec"), namespace)
     return namespace[f"products_{n}"]
@@ -123,10 +124,17 @@ class Engine:
                 order += [(1, r) for r in rows] + [(0, r) for r in rows]
         return order
 
+    def empty_cache(self, positions=0):
+        """Per layer and head, one vector of head_dim floats per position:
+        the keys (or values) so far, or zeros for `positions` positions."""
+        hd = self.model.head_dim
+        return [[[[0.0] * hd for _ in range(positions)] for _ in range(self.model.n_head)]
+                for _ in range(self.model.n_layer)]
+
     # -- forward -------------------------------------------------------------
     def forward(self, w, token_id, pos, keys, values):
         """Logits for the next token and what the backward pass needs."""
-        n_head, hd, inv_n = self.model.n_head, self.model.head_dim, self.inv_n
+        hd, inv_n = self.model.head_dim, self.inv_n
         emb = [t + p for t, p in zip(w["wte"][token_id], w["wpe"][pos])]
         x, scale0, u0 = rmsnorm(emb, inv_n)
         layers = []
@@ -135,18 +143,20 @@ class Engine:
             x_in = x
             x1, scale1, u1 = rmsnorm(x_in, inv_n)
             q = linear(x1, w[layer + "attn_wq"])
-            keys[li].append(linear(x1, w[layer + "attn_wk"]))
-            values[li].append(linear(x1, w[layer + "attn_wv"]))
+            k = linear(x1, w[layer + "attn_wk"])
+            v = linear(x1, w[layer + "attn_wv"])
             heads, x_attn = [], []
-            for h in range(n_head):
+            for h, (keys_h, values_h) in enumerate(zip(keys[li], values[li])):
                 lo, hi = h * hd, h * hd + hd
-                logits = [s * self.inv_sqrt_hd for s in linear(q[lo:hi], [k[lo:hi] for k in keys[li]])]
+                keys_h.append(k[lo:hi])
+                values_h.append(v[lo:hi])
+                logits = [s * self.inv_sqrt_hd for s in linear(q[lo:hi], keys_h)]
                 biggest = max(logits)
                 exps = [math.exp(v - biggest) for v in logits]
                 total = add_up(exps)
                 inv_total = total**-1
                 weights = [e * inv_total for e in exps]
-                x_attn += linear(weights, list(zip(*[v[lo:hi] for v in values[li]])))
+                x_attn += linear(weights, list(zip(*values_h)))
                 heads.append((exps, weights, total))
             res1 = [a + b for a, b in zip(linear(x_attn, w[layer + "attn_wo"]), x_in)]
             x2, scale2, u2 = rmsnorm(res1, inv_n)
@@ -166,7 +176,7 @@ class Engine:
         """Step 4's name_loss, forward only: the loss, the keys and values of
         every position, and what each position's backward pass needs."""
         n = min(self.model.block_size, len(tokens) - 1)
-        keys, values = step4_transformer.empty_cache(self.model.n_layer)
+        keys, values = self.empty_cache(), self.empty_cache()
         saved, losses = [], []
         for pos in range(n):
             logits, record = self.forward(w, tokens[pos], pos, keys, values)
@@ -196,8 +206,7 @@ class Engine:
                                     for name in ("attn_wo", "mlp_fc1", "mlp_fc2")) + (qkv_cols,))
         # d(loss)/d(key) and d(loss)/d(value) of every cached position, per layer:
         # later positions add theirs before the position's own pass reaches them.
-        dkeys = [[[0.0] * model.n_embd for _ in range(n)] for _ in range(model.n_layer)]
-        dvalues = [[[0.0] * model.n_embd for _ in range(n)] for _ in range(model.n_layer)]
+        dkeys, dvalues = self.empty_cache(n), self.empty_cache(n)
         dlog = -1 * (1 / n)  # every -log p(next) enters the mean with weight 1/n
         for pos in reversed(range(n)):
             (emb, scale0, u0, layers, x_out), exps, total, target, prob = saved[pos]
@@ -225,7 +234,8 @@ class Engine:
         for name, ps in pairs.items():
             x_cols = list(zip(*[x for x, _ in ps]))
             dy_cols = list(zip(*[dy for _, dy in ps]))
-            grad[name] = [linear(dyc, x_cols) for dyc in dy_cols]
+            dot_with = products(len(ps))
+            grad[name] = [dot_with(x_cols, dyc) for dyc in dy_cols]
         # --8<-- [end:weight_gradients]
         return loss, {name: grad[name] for name in w}
 
@@ -250,22 +260,24 @@ class Engine:
         # --8<-- [start:attention_backward]
         for h, (exps, weights, total) in enumerate(heads):
             lo, hi = h * hd, h * hd + hd
+            keys_h, values_h, dkeys_h, dvalues_h = keys[h], values[h], dkeys[h], dvalues[h]
             dout = dx_attn[lo:hi]
-            dweights = linear(dout[::-1], [values[t][lo:hi][::-1] for t in range(len(weights))])
+            dweights = linear(dout[::-1], [v[::-1] for v in values_h[:pos + 1]])
             for t, a in enumerate(weights):
-                dvalues[t][lo:hi] = [dv + a * d for dv, d in zip(dvalues[t][lo:hi], dout)]
+                dvalues_h[t] = [dv + a * d for dv, d in zip(dvalues_h[t], dout)]
             # weights = exps * total**-1, one power node per position t: the
             # total receives them from the last t to the first
             local = -1 * total**-2
             dtotal = add_up([local * (e * dw) for e, dw in zip(reversed(exps), reversed(dweights))])
             inv_total = total**-1
             dscores = [self.inv_sqrt_hd * (e * (inv_total * dw + dtotal)) for e, dw in zip(exps, dweights)]
-            dq += linear(dscores[::-1], list(zip(*[k[lo:hi] for k in keys[pos::-1]])))
+            dq += linear(dscores[::-1], list(zip(*keys_h[pos::-1])))
             q_h = q[lo:hi]
             for t, ds in enumerate(dscores):
-                dkeys[t][lo:hi] = [dk + qj * ds for dk, qj in zip(dkeys[t][lo:hi], q_h)]
+                dkeys_h[t] = [dk + qj * ds for dk, qj in zip(dkeys_h[t], q_h)]
         # --8<-- [end:attention_backward]
-        dk, dv = dkeys[pos], dvalues[pos]
+        dk = list(chain.from_iterable(dkeys_h[pos] for dkeys_h in dkeys))
+        dv = list(chain.from_iterable(dvalues_h[pos] for dvalues_h in dvalues))
         for name, d in (("attn_wq", dq), ("attn_wk", dk), ("attn_wv", dv)):
             pairs[layer + name].append((x1, d))
         order = self.qkv_order[0 if pos == 0 else 1]
@@ -277,7 +289,7 @@ class Engine:
     # -- sampling ------------------------------------------------------------
     def sample(self, w, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
         """Step 4's sample(): the same probabilities, so the same draws."""
-        keys, values = step4_transformer.empty_cache(self.model.n_layer)
+        keys, values = self.empty_cache(), self.empty_cache()
         token_id, name = tokenizer.BOS, []
         for pos in range(min(max_len, self.model.block_size)):
             logits, _ = self.forward(w, token_id, pos, keys, values)
@@ -313,7 +325,7 @@ class Adam:
 
 
 def flatten(matrices):
-    return [x for m in matrices.values() for row in m for x in row]
+    return list(chain.from_iterable(chain.from_iterable(matrices.values())))
 
 
 def unflatten(flat, like):
