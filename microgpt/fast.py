@@ -36,29 +36,29 @@ def add_up(values):
     return reduce(add, values, 0)
 
 
-LONGEST_UNROLLED = 512  # longer sums would exhaust the compiler's recursion limit
+LONGEST_UNROLLED = 512  # Python's compiler recurses once per `+`; longer sums use add_up
 
 
 # --8<-- [start:products]
-@cache
-def products(n):
-    """A function `(rows, x) -> [row · x for row in rows]` for vectors of
-    length n, compiled from straight-line source. For n = 3:
-
-        def products_3(rows, x):
-            x0, x1, x2, = x
-            return [0 + r0 * x0 + r1 * x1 + r2 * x2 for r0, r1, r2, in rows]
-
-    Python adds `0 + a + b + c` from the left, so each row's sum is
-    add_up(map(mul, row, x)) term for term, with no call per term."""
-    if n > LONGEST_UNROLLED:
-        return lambda rows, x: [add_up(map(mul, row, x)) for row in rows]
+def products_source(n):
+    """Python source of a function that takes rows and a vector x of n floats
+    and returns each row's dot product with x, written out term by term."""
     xs = "".join(f"x{k}, " for k in range(n))
     rs = "".join(f"r{k}, " for k in range(n))
     terms = "".join(f" + r{k} * x{k}" for k in range(n))
-    source = f"def products_{n}(rows, x):\n    {xs}= x\n    return [0.0{terms} for {rs}in rows]\n"
+    return f"def products_{n}(rows, x):\n    {xs}= x\n    return [0.0{terms} for {rs}in rows]\n"
+
+
+@cache
+def products(n):
+    """That function for vectors of n floats, compiled on first use. Python
+    adds `0.0 + a + b + c` from the left, so each row gets add_up(map(mul, row,
+    x)), product for product and sum for sum (`0 + a` is `0.0 + a`), without
+    a loop or a function call per term."""
+    if n > LONGEST_UNROLLED:
+        return lambda rows, x: [add_up(map(mul, row, x)) for row in rows]
     namespace = {}
-    exec(compile(source, f"<products_{n}>", "exec"), namespace)
+    exec(compile(products_source(n), f"<products_{n}>", "exec"), namespace)
     return namespace[f"products_{n}"]
 
 
