@@ -63,7 +63,8 @@ def products(n):
 
 
 def linear(x, rows):
-    """Each row's dot product with x: W x when the rows are W's."""
+    """Each row's dot product with x: W x when the rows are W's. Which factor
+    of a product comes first does not matter: a * b and b * a are the same float."""
     return products(len(x))(rows, x)
 # --8<-- [end:products]
 
@@ -204,7 +205,7 @@ class Engine:
             qkv_cols = [list(zip(*[qkv[which][r] for which, r in order])) for order in self.qkv_order]
             layer_cols.append(tuple(columns_last_row_first(w[layer + name])
                                     for name in ("attn_wo", "mlp_fc1", "mlp_fc2")) + (qkv_cols,))
-        # d(loss)/d(key) and d(loss)/d(value) of every cached position, per layer:
+        # d(loss)/d(key) and d(loss)/d(value) of every cached position, per layer and head:
         # later positions add theirs before the position's own pass reaches them.
         dkeys, dvalues = self.empty_cache(n), self.empty_cache(n)
         dlog = -1 * (1 / n)  # every -log p(next) enters the mean with weight 1/n
