@@ -2,13 +2,16 @@
 
 Each engine trains the first STEPS steps (default 50) of the seed-42 run of
 1,000 steps in a process of its own. The bench checks that both printed the
-same lines, then reports the training time of each (CPU time of the process,
-which other work on a shared machine disturbs much less than wall-clock
-time), the ratio, and each process's peak resident memory. It is a benchmark,
+same lines and ended with the same losses and weights to the last bit (a
+digest of their repr(), which writes every float exactly), then reports the
+training time of each (CPU time of the process, which other work on a shared
+machine disturbs much less than wall-clock time), the ratio, and each
+process's peak resident memory. It is a benchmark,
 not a test: the figures depend on the machine.
 """
 
 import argparse
+import hashlib
 import importlib
 import json
 import os
@@ -27,7 +30,7 @@ DEFAULT_STEPS = 50
 
 
 class EnginesDisagree(Exception):
-    """The fast engine printed something Step 5 did not: a bug in microgpt/fast.py."""
+    """The fast engine printed or computed something Step 5 did not: a bug in microgpt/fast.py."""
 
 
 def peak_mib():
@@ -55,10 +58,12 @@ def measure(engine, steps):
         printed.append(line)
 
     module = importlib.import_module(ENGINES[engine])
-    module.run(RunConfig(), log=log, stop_after=steps)
+    result = module.run(RunConfig(), log=log, stop_after=steps)
     seconds = time.process_time() - started[0][0]
+    trained = repr((result["losses"], result["weights"])).encode()
     return {"engine": engine, "steps": steps, "seconds": seconds, "peak_mib": peak_mib(),
-            "before_training_mib": started[0][1], "printed": printed}
+            "before_training_mib": started[0][1], "printed": printed,
+            "digest": hashlib.sha256(trained).hexdigest()}
 
 
 def measure_in_child(engine, steps):
@@ -83,6 +88,9 @@ def compare(steps, log=print):
         differ = next(i for i, (a, b) in enumerate(zip(slow["printed"], fast["printed"])) if a != b)
         raise EnginesDisagree(f"the engines printed different lines, first at line {differ + 1}: "
                             f"{slow['printed'][differ]!r} vs {fast['printed'][differ]!r}")
+    if slow["digest"] != fast["digest"]:
+        raise EnginesDisagree("the engines printed the same lines but their losses or weights "
+                              "differ in the last bits")
     where = machine()
     log(f"machine: {where['system']}, {where['cpus']} CPUs, {where['python']}")
     log(f"first {steps} training steps of the seed-42 run, each engine in its own process")
@@ -93,6 +101,7 @@ def compare(steps, log=print):
     speedup = slow["seconds"] / fast["seconds"]
     memory = fast["peak_mib"] / slow["peak_mib"]
     log(f"printed lines identical: yes ({len(slow['printed'])} lines)")
+    log(f"losses and weights identical to the bit: yes (sha256 {fast['digest'][:16]}...)")
     log(f"fast engine: {speedup:.1f}x faster, peak memory {memory:.2f} of Step 5's")
     kept = ("seconds", "peak_mib", "before_training_mib")
     return {"machine": where, "steps": steps, "speedup": speedup, "memory_ratio": memory,

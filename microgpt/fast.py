@@ -11,12 +11,17 @@ from last to first; a vector feeding a matrix receives the rows from last to
 first; an RMSNorm input receives the residual branch first, then the
 normalised output, then its square twice. The few places where the order is
 less regular are commented where they happen. Sums are added left to right
-by `add_up`, as `Value`s add up: Python 3.12+'s `sum()` of floats adds a
+from 0, as `Value`s add up: Python 3.12+'s `sum()` of floats adds a
 compensation term, which would change the last bits.
+
+The dot products, nearly all of the arithmetic, run as straight-line Python
+that `products` writes and compiles once per vector length: the same products,
+added in the same order, without a loop or a function call per term.
 """
 
 import math
-from functools import reduce
+from functools import cache, reduce
+from itertools import chain
 from operator import add, mul
 
 from . import step4_transformer
@@ -31,14 +36,43 @@ def add_up(values):
     return reduce(add, values, 0)
 
 
+LONGEST_UNROLLED = 512  # Python's compiler recurses once per `+`; longer sums use add_up
+
+
+# --8<-- [start:products]
+def products_source(n):
+    """Python source of a function that takes rows and a vector x of n floats
+    and returns each row's dot product with x, written out term by term."""
+    xs = "".join(f"x{k}, " for k in range(n))
+    rs = "".join(f"r{k}, " for k in range(n))
+    terms = "".join(f" + r{k} * x{k}" for k in range(n))
+    return f"def products_{n}(rows, x):\n    {xs}= x\n    return [0.0{terms} for {rs}in rows]\n"
+
+
+@cache
+def products(n):
+    """That function for vectors of n floats, compiled on first use. Python
+    adds `0.0 + a + b + c` from the left, so each row gets add_up(map(mul, row,
+    x)), product for product and sum for sum (`0 + a` is `0.0 + a`), without
+    a loop or a function call per term."""
+    if n > LONGEST_UNROLLED:
+        return lambda rows, x: [add_up(map(mul, row, x)) for row in rows]
+    namespace = {}
+    exec(compile(products_source(n), f"<products_{n}>", "exec"), namespace)
+    return namespace[f"products_{n}"]
+
+
+def linear(x, rows):
+    """Each row's dot product with x: W x when the rows are W's. Which factor
+    of a product comes first does not matter: a * b and b * a are the same float."""
+    return products(len(x))(rows, x)
+# --8<-- [end:products]
+
+
 def init_weights(rng, vocab_size, model=ModelConfig()):
     """Step 4's initial weights as plain floats: the same draws from the stream."""
     state_dict = step4_transformer.init_state_dict(rng, vocab_size, model)
     return {name: [[p.data for p in row] for row in m] for name, m in state_dict.items()}
-
-
-def linear(x, w):
-    return [add_up(map(mul, row, x)) for row in w]
 
 
 def columns_last_row_first(w):
@@ -49,7 +83,7 @@ def columns_last_row_first(w):
 
 def rmsnorm(x, inv_n):
     """Step 3's RMSNorm, keeping the scale and the normalised sum for backward."""
-    u = add_up([xi * xi for xi in x]) * inv_n + RMSNORM_EPS
+    u = linear(x, [x])[0] * inv_n + RMSNORM_EPS
     scale = u**-0.5
     return [xi * scale for xi in x], scale, u
 
@@ -58,7 +92,7 @@ def rmsnorm(x, inv_n):
 def rmsnorm_backward(x, scale, u, dout, inv_n, dx=None):
     """d(loss)/dx for out = x * (mean(x**2) + eps)**-0.5; `dx` is what x has
     already received from the residual branch (autograd adds that first)."""
-    dscale = add_up(map(mul, reversed(x), reversed(dout)))
+    dscale = linear(dout[::-1], [x[::-1]])[0]
     dsq = inv_n * ((-0.5 * u**-1.5) * dscale)  # the same for every x_j**2
     if dx is None:
         return [(scale * do + xi * dsq) + xi * dsq for xi, do in zip(x, dout)]
@@ -91,10 +125,17 @@ class Engine:
                 order += [(1, r) for r in rows] + [(0, r) for r in rows]
         return order
 
+    def empty_cache(self, positions=0):
+        """Per layer and head, one vector of head_dim floats per position:
+        the keys (or values) so far, or zeros for `positions` positions."""
+        hd = self.model.head_dim
+        return [[[[0.0] * hd for _ in range(positions)] for _ in range(self.model.n_head)]
+                for _ in range(self.model.n_layer)]
+
     # -- forward -------------------------------------------------------------
     def forward(self, w, token_id, pos, keys, values):
         """Logits for the next token and what the backward pass needs."""
-        n_head, hd, inv_n = self.model.n_head, self.model.head_dim, self.inv_n
+        hd, inv_n = self.model.head_dim, self.inv_n
         emb = [t + p for t, p in zip(w["wte"][token_id], w["wpe"][pos])]
         x, scale0, u0 = rmsnorm(emb, inv_n)
         layers = []
@@ -103,19 +144,20 @@ class Engine:
             x_in = x
             x1, scale1, u1 = rmsnorm(x_in, inv_n)
             q = linear(x1, w[layer + "attn_wq"])
-            keys[li].append(linear(x1, w[layer + "attn_wk"]))
-            values[li].append(linear(x1, w[layer + "attn_wv"]))
+            k = linear(x1, w[layer + "attn_wk"])
+            v = linear(x1, w[layer + "attn_wv"])
             heads, x_attn = [], []
-            for h in range(n_head):
+            for h, (keys_h, values_h) in enumerate(zip(keys[li], values[li])):
                 lo, hi = h * hd, h * hd + hd
-                q_h = q[lo:hi]
-                logits = [add_up(map(mul, q_h, k[lo:hi])) * self.inv_sqrt_hd for k in keys[li]]
+                keys_h.append(k[lo:hi])
+                values_h.append(v[lo:hi])
+                logits = [s * self.inv_sqrt_hd for s in linear(q[lo:hi], keys_h)]
                 biggest = max(logits)
                 exps = [math.exp(v - biggest) for v in logits]
                 total = add_up(exps)
                 inv_total = total**-1
                 weights = [e * inv_total for e in exps]
-                x_attn += [add_up(map(mul, weights, [v[j] for v in values[li]])) for j in range(lo, hi)]
+                x_attn += linear(weights, list(zip(*values_h)))
                 heads.append((exps, weights, total))
             res1 = [a + b for a, b in zip(linear(x_attn, w[layer + "attn_wo"]), x_in)]
             x2, scale2, u2 = rmsnorm(res1, inv_n)
@@ -135,7 +177,7 @@ class Engine:
         """Step 4's name_loss, forward only: the loss, the keys and values of
         every position, and what each position's backward pass needs."""
         n = min(self.model.block_size, len(tokens) - 1)
-        keys, values = step4_transformer.empty_cache(self.model.n_layer)
+        keys, values = self.empty_cache(), self.empty_cache()
         saved, losses = [], []
         for pos in range(n):
             logits, record = self.forward(w, tokens[pos], pos, keys, values)
@@ -163,10 +205,9 @@ class Engine:
             qkv_cols = [list(zip(*[qkv[which][r] for which, r in order])) for order in self.qkv_order]
             layer_cols.append(tuple(columns_last_row_first(w[layer + name])
                                     for name in ("attn_wo", "mlp_fc1", "mlp_fc2")) + (qkv_cols,))
-        # d(loss)/d(key) and d(loss)/d(value) of every cached position, per layer:
+        # d(loss)/d(key) and d(loss)/d(value) of every cached position, per layer and head:
         # later positions add theirs before the position's own pass reaches them.
-        dkeys = [[[0.0] * model.n_embd for _ in range(n)] for _ in range(model.n_layer)]
-        dvalues = [[[0.0] * model.n_embd for _ in range(n)] for _ in range(model.n_layer)]
+        dkeys, dvalues = self.empty_cache(n), self.empty_cache(n)
         dlog = -1 * (1 / n)  # every -log p(next) enters the mean with weight 1/n
         for pos in reversed(range(n)):
             (emb, scale0, u0, layers, x_out), exps, total, target, prob = saved[pos]
@@ -181,8 +222,7 @@ class Engine:
             skipped = list(reversed(dlogits))
             skipped[len(skipped) - 1 - target] = 0.0
             target_row = w["lm_head"][target]
-            dx = [add_up(map(mul, col, skipped)) + target_row[j] * dlogits[target]
-                  for j, col in enumerate(lm_cols)]
+            dx = [s + t * dlogits[target] for s, t in zip(linear(skipped, lm_cols), target_row)]
             pairs["lm_head"].append((x_out, dlogits))
             # --8<-- [end:loss_backward]
             for li in reversed(range(model.n_layer)):
@@ -195,7 +235,8 @@ class Engine:
         for name, ps in pairs.items():
             x_cols = list(zip(*[x for x, _ in ps]))
             dy_cols = list(zip(*[dy for _, dy in ps]))
-            grad[name] = [[add_up(map(mul, xc, dyc)) for xc in x_cols] for dyc in dy_cols]
+            dot_with = products(len(ps))
+            grad[name] = [dot_with(x_cols, dyc) for dyc in dy_cols]
         # --8<-- [end:weight_gradients]
         return loss, {name: grad[name] for name in w}
 
@@ -206,55 +247,50 @@ class Engine:
         layer, hd, inv_n = f"layer{li}.", self.model.head_dim, self.inv_n
         # --8<-- [start:mlp_backward]
         # MLP block: fc2, ReLU, fc1, RMSNorm (the residual gave res1 dres2 first)
-        dres2_rev = dres2[::-1]
-        dact = [add_up(map(mul, col, dres2_rev)) for col in fc2_cols]
+        dact = linear(dres2[::-1], fc2_cols)
         dpre = [d if v > 0 else 0.0 for d, v in zip(dact, pre)]
-        dpre_rev = dpre[::-1]
-        dx2 = [add_up(map(mul, col, dpre_rev)) for col in fc1_cols]
+        dx2 = linear(dpre[::-1], fc1_cols)
         pairs[layer + "mlp_fc2"].append((act, dres2))
         pairs[layer + "mlp_fc1"].append((x2, dpre))
         dres1 = rmsnorm_backward(res1, scale2, u2, dx2, inv_n, dres2)
         # --8<-- [end:mlp_backward]
         # attention output projection
-        dres1_rev = dres1[::-1]
-        dx_attn = [add_up(map(mul, col, dres1_rev)) for col in wo_cols]
+        dx_attn = linear(dres1[::-1], wo_cols)
         pairs[layer + "attn_wo"].append((x_attn, dres1))
         dq = []
         # --8<-- [start:attention_backward]
         for h, (exps, weights, total) in enumerate(heads):
             lo, hi = h * hd, h * hd + hd
+            keys_h, values_h, dkeys_h, dvalues_h = keys[h], values[h], dkeys[h], dvalues[h]
             dout = dx_attn[lo:hi]
-            dout_rev = dout[::-1]
-            dweights = []
+            dweights = linear(dout[::-1], [v[::-1] for v in values_h[:pos + 1]])
             for t, a in enumerate(weights):
-                dweights.append(add_up(map(mul, values[t][lo:hi][::-1], dout_rev)))
-                dvalues[t][lo:hi] = [dv + a * d for dv, d in zip(dvalues[t][lo:hi], dout)]
+                dvalues_h[t] = [dv + a * d for dv, d in zip(dvalues_h[t], dout)]
             # weights = exps * total**-1, one power node per position t: the
             # total receives them from the last t to the first
             local = -1 * total**-2
             dtotal = add_up([local * (e * dw) for e, dw in zip(reversed(exps), reversed(dweights))])
             inv_total = total**-1
             dscores = [self.inv_sqrt_hd * (e * (inv_total * dw + dtotal)) for e, dw in zip(exps, dweights)]
-            dscores_rev = dscores[::-1]
-            for j in range(lo, hi):
-                dq.append(add_up(map(mul, [k[j] for k in keys[pos::-1]], dscores_rev)))
+            dq += linear(dscores[::-1], list(zip(*keys_h[pos::-1])))
             q_h = q[lo:hi]
             for t, ds in enumerate(dscores):
-                dkeys[t][lo:hi] = [dk + qj * ds for dk, qj in zip(dkeys[t][lo:hi], q_h)]
+                dkeys_h[t] = [dk + qj * ds for dk, qj in zip(dkeys_h[t], q_h)]
         # --8<-- [end:attention_backward]
-        dk, dv = dkeys[pos], dvalues[pos]
+        dk = list(chain.from_iterable(dkeys_h[pos] for dkeys_h in dkeys))
+        dv = list(chain.from_iterable(dvalues_h[pos] for dvalues_h in dvalues))
         for name, d in (("attn_wq", dq), ("attn_wk", dk), ("attn_wv", dv)):
             pairs[layer + name].append((x1, d))
         order = self.qkv_order[0 if pos == 0 else 1]
         douts = (dq, dk, dv)
         dqkv = [douts[which][r] for which, r in order]
-        dx1 = [add_up(map(mul, col, dqkv)) for col in qkv_cols[0 if pos == 0 else 1]]
+        dx1 = linear(dqkv, qkv_cols[0 if pos == 0 else 1])
         return rmsnorm_backward(x_in, scale1, u1, dx1, inv_n, dres1)
 
     # -- sampling ------------------------------------------------------------
     def sample(self, w, tokenizer, rng, temperature, max_len=MAX_SAMPLE_LENGTH):
         """Step 4's sample(): the same probabilities, so the same draws."""
-        keys, values = step4_transformer.empty_cache(self.model.n_layer)
+        keys, values = self.empty_cache(), self.empty_cache()
         token_id, name = tokenizer.BOS, []
         for pos in range(min(max_len, self.model.block_size)):
             logits, _ = self.forward(w, token_id, pos, keys, values)
@@ -290,7 +326,7 @@ class Adam:
 
 
 def flatten(matrices):
-    return [x for m in matrices.values() for row in m for x in row]
+    return list(chain.from_iterable(chain.from_iterable(matrices.values())))
 
 
 def unflatten(flat, like):

@@ -3,6 +3,7 @@ bit for bit (compared with ==, not approximately), the same losses and weights
 after training, the same printed output."""
 
 import random
+from operator import mul
 
 import pytest
 
@@ -61,6 +62,21 @@ def test_a_small_vocabulary_and_repeated_letters():
     assert (loss, grad) == (expected_loss, expected)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 64, fast.LONGEST_UNROLLED, fast.LONGEST_UNROLLED + 1])
+def test_the_generated_products_add_up_as_values_do(n):
+    """products(n) against the plain left-to-right sum, compared as float.hex
+    so that the sign of a zero counts: rows of random numbers, and rows whose
+    products are all -0.0 (add_up starts from 0, so their sum is +0.0)."""
+    rng = random.Random(n)
+    x = [rng.gauss(0, 1) for _ in range(n)]
+    rows = [[rng.gauss(0, 1) for _ in range(n)] for _ in range(3)]
+    rows.append([-0.0 if xi > 0 else 0.0 for xi in x])
+    expected = [fast.add_up(map(mul, row, x)) for row in rows]
+    got = fast.products(n)(rows, x)
+    assert [v.hex() for v in got] == [v.hex() for v in expected]
+    assert got[-1].hex() == "0x0.0p+0"
+
+
 SHORT_RUN = ["--steps", "20", "--samples", "3"]
 
 
@@ -78,6 +94,16 @@ def test_twenty_steps_train_exactly_as_step5(step5_short_run):
     assert len(ours["losses"]) == 20
     for key in ("losses", "weights", "samples"):
         assert ours[key] == expected[key], key
+    # to the bit, the sign of zeros included: repr() writes every float exactly
+    assert repr((ours["losses"], ours["weights"])) == repr((expected["losses"], expected["weights"]))
+
+
+def test_another_shape_trains_and_samples_exactly_as_step5():
+    config, model = RunConfig(num_steps=3, num_samples=2), ModelConfig(n_layer=2, n_head=2, n_embd=8)
+    expected = step5_adam.run(config, log=lambda line: None, model=model)
+    ours = fast.run(config, log=lambda line: None, model=model)
+    assert repr([ours[k] for k in ("losses", "weights", "samples")]) == \
+        repr([expected[k] for k in ("losses", "weights", "samples")])
 
 
 def test_the_command_prints_what_step5_prints(step5_short_run, capsys):
