@@ -763,7 +763,7 @@
   // mean of the last WINDOW names (microgpt.live sends it), the curve of the
   // page's static picture. At the end it lists the generated names. A page asks for it with
   //   <div class="mg-widget" data-widget="live-training" data-program="step1"></div>
-  // (programs: microgpt/live.py PROGRAMS). data-learning-rate="1.0" shows the
+  // (programs: microgpt/steps.py PROGRAMS). data-learning-rate="1.0" shows the
   // learning-rate setting with that default.
   const CHART_W = 480,
     CHART_H = 200,
