@@ -80,6 +80,8 @@ def attention_trace(results, name):
     from the same rmsnorm and linear, and the weights and `x_attn` from Step 4's
     multi_head_attention (one head of width n_embd for Step 3, the same sums).
     """
+    from .recording import with_attention  # imports the steps: only when a trace is asked for
+
     tokenizer = Tokenizer(results["uchars"])
     tokens = tokenizer.encode(name)  # a clear MicrogptError for a character outside the vocabulary
     state = trained_state(results)
@@ -101,8 +103,8 @@ def attention_trace(results, name):
         x = [t + p for t, p in zip(state["wte"][token], state["wpe"][pos])]
         q = step1.linear(step3_attention.rmsnorm(step3_attention.rmsnorm(x)),
                                           state[layer + "attn_wq"])
-        weights = []
-        x_attn = step4_transformer.multi_head_attention(q, keys[0], values[0], n_head, weights)
+        x_attn, weights = with_attention(step4_transformer.multi_head_attention, q, keys[0], values[0],
+                                         n_head)
         positions.append({"token": labels[pos],
                           "tok_emb": results["weights"]["wte"][token],
                           "pos_emb": results["weights"]["wpe"][pos],

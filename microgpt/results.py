@@ -38,6 +38,7 @@ PACKAGE = PACKAGE_DIR.name
 DEFAULT_DIR = Path("docs/results")
 PREFIX_STEPS = 20  # how many training steps --check re-runs
 TIMINGS_FILE = "timings.json"
+RECORDED = {"step5"}  # steps whose results also hold what microgpt/recording.py records
 
 
 def package_imports(tree):
@@ -87,9 +88,11 @@ def source_files(module_name):
 
 def fingerprint(step):
     """A hash of the code's syntax tree: comments (such as the snippet markers
-    the pages use) and formatting do not change it; any change to code does."""
+    the pages use) and formatting do not change it; any change to code does.
+    A recorded step's code includes the recorder's."""
+    modules = [BY_NAME[step].module_name] + (["recording"] if step in RECORDED else [])
     digest = hashlib.sha256()
-    for path in source_files(BY_NAME[step].module_name):
+    for path in sorted(set().union(*map(source_files, modules))):
         digest.update(path.name.encode() + b"\0" + ast.dump(ast.parse(path.read_text())).encode())
     return digest.hexdigest()
 
@@ -140,7 +143,7 @@ def write(step, results_dir=DEFAULT_DIR, log=print):
     log(f"== {step}: full run")
     code = fingerprint(step)  # of the code that is about to run, not of later edits
     started = time.process_time()
-    results = STEPS[step].run(RunConfig(), log=log)
+    results = full_run(step, log)
     seconds = round(time.process_time() - started, 1)
     path = results_path(step, results_dir)
     results = {"step": step, "fingerprint": code, "config": vars(RunConfig()), **results}
@@ -190,6 +193,18 @@ def read_timings(path):
               file=sys.stderr)
         return {}
     return timings
+
+
+def full_run(step, log):
+    """What a full run of `step` measured; for Step 5 also the gradient, m and
+    v of the watched weights at every step, recorded by a stand-in for its Adam."""
+    if step not in RECORDED:
+        return STEPS[step].run(RunConfig(), log=log)
+    from .recording import adam_moments
+
+    with adam_moments() as recorded:
+        results = STEPS[step].run(RunConfig(), log=log)
+    return {**results, "moments": recorded[0]}
 
 
 def load(step, results_dir=DEFAULT_DIR):

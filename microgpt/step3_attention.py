@@ -38,12 +38,11 @@ def rmsnorm(x):
     return [xi * scale for xi in x]
 
 
-def gpt(state_dict, token_id, pos_id, keys, values, attention=None):
+def gpt(state_dict, token_id, pos_id, keys, values):
     """Logits for the token after `token_id` at position `pos_id`.
 
     `keys` and `values` are the cache: this call appends its own key and value
-    and attends over every cached position. Pass a list as `attention` to
-    collect this position's attention weights (plain numbers).
+    and attends over every cached position.
     """
     # --8<-- [start:embed]
     tok_emb = state_dict["wte"][token_id]
@@ -68,8 +67,6 @@ def gpt(state_dict, token_id, pos_id, keys, values, attention=None):
                    for t in range(len(keys))]
     attn_weights = softmax(attn_logits)
     # --8<-- [end:scores]
-    if attention is not None:
-        attention.append([w.data for w in attn_weights])
 
     # --8<-- [start:attention_output]
     x_attn = [sum(attn_weights[t] * values[t][j] for t in range(len(values)))

@@ -29,7 +29,7 @@ def init_state_dict(rng, vocab_size, model=ModelConfig()):
     return state_dict
 
 
-def multi_head_attention(q, keys, values, n_head, attention=None):
+def multi_head_attention(q, keys, values, n_head):
     """Each head attends with its own slice of q, k and v; the heads' outputs
     are concatenated back to the full width."""
     head_dim = len(q) // n_head
@@ -46,8 +46,6 @@ def multi_head_attention(q, keys, values, n_head, attention=None):
                        for t in range(len(k_h))]
         attn_weights = softmax(attn_logits)
         # --8<-- [end:head_scores]
-        if attention is not None:
-            attention.append([w.data for w in attn_weights])
         # --8<-- [start:head_concat]
         out.extend(sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h)))
                    for j in range(head_dim))
@@ -55,9 +53,8 @@ def multi_head_attention(q, keys, values, n_head, attention=None):
     return out
 
 
-def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
-    """Logits for the next token. `keys` and `values` hold one cache per layer;
-    `attention`, if a list, collects one row of weights per layer and head."""
+def gpt(state_dict, token_id, pos_id, keys, values, n_head):
+    """Logits for the next token. `keys` and `values` hold one cache per layer."""
     # --8<-- [start:layers]
     x = [t + p for t, p in zip(state_dict["wte"][token_id], state_dict["wpe"][pos_id])]
     x = rmsnorm(x)
@@ -68,7 +65,7 @@ def gpt(state_dict, token_id, pos_id, keys, values, n_head, attention=None):
         q = linear(x, state_dict[layer + "attn_wq"])
         keys[li].append(linear(x, state_dict[layer + "attn_wk"]))
         values[li].append(linear(x, state_dict[layer + "attn_wv"]))
-        x_attn = multi_head_attention(q, keys[li], values[li], n_head, attention)
+        x_attn = multi_head_attention(q, keys[li], values[li], n_head)
         x = linear(x_attn, state_dict[layer + "attn_wo"])
         x = [a + b for a, b in zip(x, residual)]
         residual = x
@@ -139,8 +136,8 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
     """The whole step as a program; returns what it measured. Step 5 runs this
     same program with another optimizer (Adam) and prints every step.
 
-    `optimizer(state_dict)` makes the update function; whatever it `recorded`
-    joins the results. `watch(step, loss)`, if given, sees every step."""
+    `optimizer(state_dict)` makes the update function. `watch(step, loss)`, if
+    given, sees every step."""
     rng, docs, tokenizer = start(config, log)
     state_dict = init_state_dict(rng, tokenizer.vocab_size, model)
     log(f"num params: {len(parameters(state_dict))}")
@@ -168,7 +165,6 @@ def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(),
         "losses": losses,
         "samples": samples,
         "weights": {name: [[p.data for p in row] for row in m] for name, m in state_dict.items()},
-        **getattr(update, "recorded", {}),
     }
 
 

@@ -12,16 +12,6 @@ BETA2 = 0.99  # the same for the running mean of the squared gradient
 EPS = 1e-8  # keeps the division safe when a gradient has been ~0 so far
 
 
-def watched_parameters(state_dict):
-    """The parameters whose moments are recorded for the pictures, as
-    (matrix, row, column): the first token's embedding, the output row of the
-    last token (BOS, whatever the size of the vocabulary) and the first query
-    weight; matrices the model does not have are skipped."""
-    first_rows = {"wte": 0, "lm_head": -1, "layer0.attn_wq": 0}  # -1: the last row
-    return tuple((name, row % len(state_dict[name]), 0)
-                 for name, row in first_rows.items() if name in state_dict)
-
-
 # --8<-- [start:adam]
 class Adam:
     """Adam with bias correction and a linearly decaying learning rate.
@@ -35,11 +25,7 @@ class Adam:
         self.m = [0.0] * n  # first moment: running mean of the gradient
         self.v = [0.0] * n  # second moment: running mean of the squared gradient
         # --8<-- [end:adam]
-        self.watch = {flat_index(state_dict, *where): {"where": list(where), "grad": [], "m": [], "v": []}
-                      for where in watched_parameters(state_dict)}
-        self.recorded = {"moments": list(self.watch.values())}
 
-    # --8<-- [start:update]
     def __call__(self, params, step, num_steps):
         lr_t = LEARNING_RATE * (1 - step / num_steps)
         for i, p in enumerate(params):
@@ -48,25 +34,7 @@ class Adam:
             m_hat = self.m[i] / (1 - BETA1 ** (step + 1))  # bias correction: both
             v_hat = self.v[i] / (1 - BETA2 ** (step + 1))  # start at 0, not at the truth
             p.data -= lr_t * m_hat / (v_hat**0.5 + EPS)
-            # --8<-- [end:update]
-            if i in self.watch:
-                for name, value in (("grad", p.grad), ("m", self.m[i]), ("v", self.v[i])):
-                    self.watch[i][name].append(value)
-            # --8<-- [start:clear]
             p.grad = 0
-            # --8<-- [end:clear]
-
-
-def flat_index(state_dict, matrix, row, column):
-    """Where state_dict[matrix][row][column] sits in parameters(state_dict)."""
-    before = 0
-    for name, m in state_dict.items():
-        if name == matrix:
-            if not (0 <= row < len(m) and 0 <= column < len(m[0])):
-                raise IndexError(f"{matrix}[{row}][{column}] is outside its {len(m)} x {len(m[0])} shape")
-            return before + row * len(m[0]) + column
-        before += len(m) * len(m[0])
-    raise KeyError(matrix)
 
 
 def run(config=RunConfig(), log=print, stop_after=None, model=ModelConfig(), watch=None):

@@ -60,6 +60,17 @@ def test_changing_a_step4_function_invalidates_step5_results(tmp_path, monkeypat
         results.check("step5")
 
 
+def test_step5_fingerprint_covers_the_recorder_of_its_moments_and_step4s_does_not(tmp_path, monkeypatch):
+    package = tmp_path / "microgpt"
+    shutil.copytree(results.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    recorder = package / "recording.py"
+    recorder.write_text(recorder.read_text().replace('"wte": 0,', '"wte": 1,'))
+    before = {step: results.fingerprint(step) for step in ("step4", "step5")}
+    monkeypatch.setattr(results, "PACKAGE_DIR", package)
+    assert results.fingerprint("step5") != before["step5"]
+    assert results.fingerprint("step4") == before["step4"]
+
+
 @pytest.fixture
 def stored(tmp_path):
     shutil.copy(results.results_path("step0"), tmp_path / "step0.json")

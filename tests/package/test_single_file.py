@@ -134,3 +134,8 @@ def test_a_program_holds_every_taught_definition_exactly_as_the_package_minus_ma
             compared += 1
     assert compared >= len(found[taught[-1]])
 
+
+@pytest.mark.parametrize("step", STEPS)
+def test_no_recording_for_the_site_is_shipped(programs, step):
+    for trace in ("recorded", "moments", "watched", "flat_index", "attention=", "recording"):
+        assert trace not in programs[step], trace

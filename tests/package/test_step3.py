@@ -6,6 +6,7 @@ import pytest
 from microgpt import step3_attention as s3
 from microgpt.config import RunConfig
 from microgpt.data import Tokenizer
+from microgpt.recording import with_attention
 from microgpt.step2_autograd import parameters, softmax
 
 
@@ -34,7 +35,7 @@ def test_attention_weights_sum_to_one_over_the_positions_so_far(model, docs):
     tokens = Tokenizer(docs).encode("isabella")
     keys, values, attention = [], [], []
     for pos, token_id in enumerate(tokens[:-1]):
-        s3.gpt(model, token_id, pos, keys, values, attention=attention)
+        attention += with_attention(s3.gpt, model, token_id, pos, keys, values)[1]
         assert len(keys) == len(values) == pos + 1
     assert [len(row) for row in attention] == list(range(1, len(tokens)))
     assert all(math.isclose(sum(row), 1.0) for row in attention)

@@ -7,6 +7,7 @@ from microgpt import step4_transformer as s4
 from microgpt.config import ModelConfig
 from microgpt.data import Tokenizer
 from microgpt.errors import MicrogptError
+from microgpt.recording import with_attention
 from microgpt.step2_autograd import parameters
 
 
@@ -41,8 +42,7 @@ def test_each_head_attends_over_its_own_slice(docs):
     state_dict = s4.init_state_dict(random.Random(1), tok.vocab_size)
     keys, values = s4.empty_cache(1)
     for pos, token_id in enumerate(tok.encode("emma")[:-1]):
-        rows = []
-        s4.gpt(state_dict, token_id, pos, keys, values, n_head=4, attention=rows)
+        _, rows = with_attention(s4.gpt, state_dict, token_id, pos, keys, values, n_head=4)
         assert len(rows) == 4 and all(len(r) == pos + 1 for r in rows)
         assert all(sum(r) == pytest.approx(1.0) for r in rows)
     assert len(set(map(tuple, rows))) == 4  # four heads, four different patterns

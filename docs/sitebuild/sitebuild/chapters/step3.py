@@ -9,6 +9,7 @@ from matplotlib.patches import Rectangle
 from microgpt import step3_attention, step4_transformer
 from microgpt.analysis import attention_trace
 from microgpt.data import Tokenizer
+from microgpt.recording import with_attention
 from sitebuild.common import model_data, results, rounded, token_labels, trained_for
 from sitebuild.diagrams import pipeline
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
@@ -36,15 +37,12 @@ def attention(results, name):
         model = results["model"]
         keys, values = step4_transformer.empty_cache(model["n_layer"])
         for pos in range(len(tokens) - 1):
-            collected = []
-            step4_transformer.gpt(state, tokens[pos], pos, keys, values, model["n_head"], collected)
-            rows.append(collected)
+            rows.append(with_attention(step4_transformer.gpt, state, tokens[pos], pos, keys, values,
+                                       model["n_head"])[1])
     else:  # Step 3: one head
         keys, values = [], []
         for pos in range(len(tokens) - 1):
-            collected = []
-            step3_attention.gpt(state, tokens[pos], pos, keys, values, collected)
-            rows.append(collected)
+            rows.append(with_attention(step3_attention.gpt, state, tokens[pos], pos, keys, values)[1])
     return rows
 
 
