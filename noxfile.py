@@ -93,7 +93,7 @@ def parity(session):
 @nox.session
 def audit(session):
     """Every fence on every page is executed, checked output, an include, or an illustration."""
-    session.install("-e", ".[test]", "-e", "docs/sitebuild")  # the include check resolves names as the build does
+    session.install("-e", ".[test]", "-e", "docs/sitebuild")  # includes by name resolve as in the build
     session.run("pytest", "tests/pages", "-s", *session.posargs, env=environment())
 
 

@@ -128,7 +128,7 @@ def sample_names(model, count=10, temperature=0.5, seed=42):
     if not isinstance(count, int) or not 1 <= count <= MAX_SAMPLES:
         raise MicrogptError(f"the number of names must be a whole number from 1 to {MAX_SAMPLES}, "
                             f"got {count!r}")
-    RunConfig(temperature=temperature, seed=seed)  # refuses what sampling cannot use, as the command line does
+    RunConfig(temperature=temperature, seed=seed)  # refuses what sampling cannot use, as the CLI does
     tokenizer, rng = Tokenizer(model["uchars"]), random.Random(seed)
     if model["step"] == "step1":
         weights = {name: [list(row) for row in matrix] for name, matrix in model["weights"].items()}

@@ -25,7 +25,7 @@ from .errors import MicrogptError
 
 NAMES_URL = "https://raw.githubusercontent.com/karpathy/makemore/988aa59/names.txt"
 NAMES_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d"
-MIRROR_URL = None  # the site's downloads/names.txt; its build fills this in (docs/sitebuild/sitebuild/downloads.py)
+MIRROR_URL = None  # the site's downloads/names.txt; its build fills this in (sitebuild/downloads.py)
 NAMES_ENV = "MICROGPT_NAMES"
 CACHE_ENV = "MICROGPT_CACHE_DIR"
 DOWNLOAD_TIMEOUT_SECONDS = 30

@@ -8,7 +8,6 @@ import pytest
 
 from sitebuild.hooks import include_by_name
 
-
 SOURCE = textwrap.dedent('''\
     import functools
 
