@@ -13,7 +13,9 @@ of them is committed):
 """
 
 import json
+import logging
 import subprocess
+import time
 from pathlib import Path
 
 import build_cache
@@ -29,6 +31,7 @@ PYODIDE = NODE_MODULES / "pyodide"
 RUNTIME_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 EDITOR_SOURCE = ROOT / "docs" / "hooks" / "editor.mjs"
 NPM_CI = "run `npm ci` in the repository first (`nox -s docs` does)"
+LOG = logging.getLogger("mkdocs.hooks.browser_python")  # MkDocs shows its INFO lines
 
 
 def pyodide_version():
@@ -58,6 +61,8 @@ def download_bytes(wheel_bytes=0):
 
 
 def on_files(files, config):
+    started = time.perf_counter()
+    LOG.info("Python for the browser: copying Pyodide, bundling the editor...")
     version = pyodide_version()
     base = f"pyodide/{version}/"
     for name in RUNTIME_FILES:
@@ -68,4 +73,5 @@ def on_files(files, config):
     files.append(File.generated(config, "pyodide/runtime.json", content=json.dumps(runtime)))
     editor = build_cache.cached("editor", "editor.js", bundle_editor)
     files.append(File.generated(config, "assets/javascripts/editor.js", content=editor))
+    LOG.info(f"Python for the browser: ready in {time.perf_counter() - started:.1f} s")
     return files

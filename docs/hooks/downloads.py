@@ -18,10 +18,12 @@ Pages link to them with the `download_box` macro (macros.py).
 
 import hashlib
 import importlib.metadata
+import logging
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import build_cache
@@ -36,6 +38,7 @@ ROOT = Path(__file__).parents[2]
 FOLDER = "downloads"
 NAMES = "names.txt"
 NO_MIRROR = "MIRROR_URL = None"
+LOG = logging.getLogger("mkdocs.hooks.downloads")  # MkDocs shows its INFO lines
 
 
 def with_mirror(source, url):
@@ -90,6 +93,9 @@ def downloads(site_url):
 
 
 def on_files(files, config):
+    started = time.perf_counter()
+    LOG.info("downloads: the wheel, names.txt and the single-file programs...")
     for name, content in downloads(config.site_url).items():
         files.append(File.generated(config, f"{FOLDER}/{name}", content=content))
+    LOG.info(f"downloads: ready in {time.perf_counter() - started:.1f} s")
     return files

@@ -8,8 +8,13 @@ Without MICROGPT_BUILD_CACHE (`nox -s docs`, CI) mkdocs.yml's `cache: false`
 stands and every notebook executes at every build.
 """
 
+import logging
+import time
+
 import build_cache
 from mkdocs.plugins import event_priority
+
+LOG = logging.getLogger("mkdocs.hooks.notebook_cache")  # MkDocs shows its INFO lines
 
 
 def on_config(config):
@@ -29,3 +34,17 @@ def on_post_build(config):
     jupyter = config.plugins["mkdocs-jupyter"]
     if jupyter.config["cache"] and build_cache.folder() is not None:
         jupyter._used_cache_paths.update(build_cache.keyed_folder("notebooks").glob("*.json"))
+
+
+def on_pre_page(page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        page.notebook_started = time.perf_counter()
+        LOG.info(f"notebooks: {page.file.src_uri}...")
+    return page
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        seconds = time.perf_counter() - page.notebook_started
+        LOG.info(f"notebooks: {page.file.src_uri} ready in {seconds:.1f} s")
+    return html

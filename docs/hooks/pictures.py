@@ -15,7 +15,9 @@ on their way).
 
 import io
 import json
+import logging
 import re
+import time
 
 import matplotlib
 
@@ -31,6 +33,7 @@ import pictures_step4_5  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from plotting import THEMES  # noqa: E402
 
+LOG = logging.getLogger("mkdocs.hooks.pictures")  # MkDocs shows its INFO lines
 PICTURES = {**pictures_step0.PICTURES, **pictures_step1.PICTURES, **pictures_step2.PICTURES,
             **pictures_step3.PICTURES, **pictures_step4_5.PICTURES, **pictures_speed.PICTURES}
 
@@ -48,14 +51,17 @@ def svg(draw, size, theme):
 
 def draw_all():
     """Every picture in both themes, as JSON: {site path: SVG text}."""
+    LOG.info(f"pictures: drawing {len(PICTURES)} pictures in {len(THEMES)} themes...")
     return json.dumps({f"pictures/{name}-{theme_name}.svg": svg(draw, size, theme)
                        for name, (draw, size) in PICTURES.items()
                        for theme_name, theme in THEMES.items()}).encode()
 
 
 def on_files(files, config):
+    started = time.perf_counter()
     for path, content in json.loads(build_cache.cached("pictures", "all.json", draw_all)).items():
         files.append(File.generated(config, path, content=content))
+    LOG.info(f"pictures: ready in {time.perf_counter() - started:.1f} s")
     return files
 
 

@@ -11,6 +11,8 @@ colours go to `widgets/steps.css`, from the same list as the pictures'
 """
 
 import json
+import logging
+import time
 
 import widget_data_step0_1
 import widget_data_step1_2
@@ -26,6 +28,7 @@ from microgpt.step5_adam import BETA1, BETA2
 SHOWN_DIGITS = 3  # probabilities and losses are printed with 3 decimals
 TEMPERATURES = [round(0.1 + 0.05 * i, 2) for i in range(39)]  # 0.10, 0.15, ..., 2.00
 BETAS = sorted({0.0, 0.3, 0.5, 0.7, 0.8, BETA1, 0.9, 0.95, 0.98, BETA2, 0.995, 0.999})
+LOG = logging.getLogger("mkdocs.hooks.widget_data")  # MkDocs shows its INFO lines
 
 
 def rounded(values, digits=SHOWN_DIGITS):
@@ -63,8 +66,11 @@ WIDGET_DATA = {"tokenizer": tokenizer, "next-token": next_token, "temperature": 
 
 
 def on_files(files, config):
+    started = time.perf_counter()
+    LOG.info(f"widgets: computing the data of {len(WIDGET_DATA)} widgets...")
     for name, make in WIDGET_DATA.items():
         files.append(File.generated(config, f"widgets/{name}.json",
                                     content=json.dumps(make(), separators=(",", ":"))))
     files.append(File.generated(config, "widgets/steps.css", content=steps_css()))
+    LOG.info(f"widgets: ready in {time.perf_counter() - started:.1f} s")
     return files
