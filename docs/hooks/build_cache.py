@@ -1,7 +1,7 @@
 """A cache for the slow parts of the build, for the writing loop only.
 
 `nox -s serve` sets MICROGPT_BUILD_CACHE to a folder; then the pictures, the
-executed notebooks and the wheel are reused from it as long as what they are
+widgets' data, the executed notebooks and the wheel are reused from it as long as what they are
 made from has not changed. The key is the content of those inputs (INPUTS:
 the package source, the results files, the build hooks, the npm lock file), never a time stamp, so
 a stale entry cannot be served: any edit to them makes a new key. Without the
@@ -18,6 +18,7 @@ CACHE_ENV = "MICROGPT_BUILD_CACHE"
 ROOT = Path(__file__).parents[2]
 INPUTS = {  # what each kind of cached output is made from
     "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/hooks/*.py"),
+    "widgets": ("microgpt/*.py", "docs/results/*.json", "docs/hooks/*.py"),
     "notebooks": ("microgpt/*.py", "docs/results/*.json"),
     "wheel": ("microgpt/*.py", "pyproject.toml", "README.md"),  # the README is the wheel's description
     "editor": ("docs/hooks/editor.mjs", "package-lock.json"),

@@ -14,6 +14,7 @@ import json
 import logging
 import time
 
+import build_cache
 import widget_data_step0_1
 import widget_data_step1_2
 import widget_data_step3_5
@@ -65,12 +66,17 @@ WIDGET_DATA = {"tokenizer": tokenizer, "next-token": next_token, "temperature": 
                **widget_data_step3_5.WIDGET_DATA}
 
 
+def compute_all():
+    """Every widget's data, as JSON: {name: data}."""
+    LOG.info(f"widgets: computing the data of {len(WIDGET_DATA)} widgets...")
+    return json.dumps({name: make() for name, make in WIDGET_DATA.items()}).encode()
+
+
 def on_files(files, config):
     started = time.perf_counter()
-    LOG.info(f"widgets: computing the data of {len(WIDGET_DATA)} widgets...")
-    for name, make in WIDGET_DATA.items():
+    for name, data in json.loads(build_cache.cached("widgets", "all.json", compute_all)).items():
         files.append(File.generated(config, f"widgets/{name}.json",
-                                    content=json.dumps(make(), separators=(",", ":"))))
+                                    content=json.dumps(data, separators=(",", ":"))))
     files.append(File.generated(config, "widgets/steps.css", content=steps_css()))
     LOG.info(f"widgets: ready in {time.perf_counter() - started:.1f} s")
     return files
