@@ -4,6 +4,8 @@
                         code blocks (CPython 3.13 and Pyodide), results freshness,
                         drift drills, strict site build + built-site checks
                         (Chromium), lint
+    nox -s quick        after a prose or page edit: fence audit and page checks, the code blocks
+                        of the changed pages, a strict build with the serve cache (about a minute)
     nox -s serve        build and serve the site on http://127.0.0.1:8000 (cached: fast rebuilds)
     nox -s results      re-run every step in full and rewrite docs/results/*.json
     nox -s reproduce    re-run every step in full and compare with the reference output
@@ -17,6 +19,11 @@ set MICROGPT_NAMES=/path/to/names.txt; a copy at ../shared/data/names.txt (the
 workplace's) is used when the variable is not set. The site and the Pyodide
 checks need Node.js and npm (`npm ci` installs package.json's packages); the
 code blocks run under Python 3.13, the version inside Pyodide.
+
+Every session but parity runs in one shared environment per Python version
+(.nox/shared-py*), installed when pyproject.toml changes and reused otherwise;
+`npm ci` runs when package-lock.json changes. Do not run two sessions that may
+install (a first run, or after editing either file) at the same time.
 """
 
 import hashlib
