@@ -50,6 +50,14 @@ def built_pages(site):
                   if not path.relative_to(site).as_posix().startswith("assets/"))
 
 
+def pytest_generate_tests(metafunc):
+    """One test per page, theme and width (pytest-xdist spreads them over its
+    workers); none without --site, where the `site` fixture skips."""
+    if "page_path" in metafunc.fixturenames:
+        site = metafunc.config.getoption("--site")
+        metafunc.parametrize("page_path", built_pages(Path(site)) if site else [])
+
+
 @pytest.fixture(scope="module")
 def axe():
     """axe-core's script, from npm (package.json)."""
@@ -58,6 +66,36 @@ def axe():
             pytest.fail("CI needs axe-core for the browser check: npm ci")
         pytest.skip("no axe-core here (npm ci); CI runs this check")
     return AXE
+
+
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per theme and width, opened on first use (so a
+    worker of pytest-xdist opens only those it needs) and kept for the pages
+    after it, as a reader's browser keeps its cache from page to page. Every
+    request to a host other than 127.0.0.1 is aborted and kept in its
+    context's list `external`."""
+    opened = {}
+
+    def context_for(theme, width):
+        if (theme, width) not in opened:
+            context = browser.new_context(color_scheme=theme, viewport={"width": width, "height": 900})
+            context.external = []
+
+            def local_only(route, external=context.external):
+                if urlsplit(route.request.url).hostname == "127.0.0.1":
+                    route.continue_()
+                else:
+                    external.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", local_only)
+            opened[theme, width] = context
+        return opened[theme, width]
+
+    yield context_for
+    for context in opened.values():
+        context.close()
 
 
 def check_page(context, url, width, axe):
@@ -82,34 +120,19 @@ def check_page(context, url, width, axe):
     return problems, state["scheme"]
 
 
+def test_the_browser_check_finds_the_built_pages(site):
+    assert len(built_pages(site)) > 10, "found no pages"
+
+
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
 @pytest.mark.parametrize("theme", THEMES)
-def test_every_page_is_clean_in_the_browser(site, root, browser, axe, theme, width, capsys):
-    pages = built_pages(site)
-    assert len(pages) > 10, "found no pages"
-    external = []
-
-    def local_only(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context = browser.new_context(color_scheme=theme, viewport={"width": width, "height": 900})
-    context.route("**/*", local_only)
-    problems, schemes = [], set()
-    for page in pages:
-        found, scheme = check_page(context, root + page, width, axe)
-        problems += [f"{page}: {problem}" for problem in found]
-        schemes.add(scheme)
-    context.close()
-    problems += [f"request to another host: {url}" for url in external]
-    with capsys.disabled():
-        print(f"\n{len(pages)} pages, {theme} theme, {width} px: {len(problems)} problems "
-              f"({len(external)} requests to other hosts)")
-    assert schemes == {"default" if theme == "light" else "slate"}, f"the site showed {schemes}"
-    assert not problems, "\n".join(problems)
+def test_every_page_is_clean_in_the_browser(root, contexts, axe, theme, width, page_path):
+    context = contexts(theme, width)
+    already_external = len(context.external)
+    problems, scheme = check_page(context, root + page_path, width, axe)
+    problems += [f"request to another host: {url}" for url in context.external[already_external:]]
+    assert scheme == ("default" if theme == "light" else "slate"), f"{page_path} showed the {scheme} scheme"
+    assert not problems, "\n".join(f"{page_path}: {problem}" for problem in problems)
 
 
 # What kind of control this is, and whether its value is already at the end.

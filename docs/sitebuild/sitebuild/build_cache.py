@@ -1,7 +1,7 @@
 """A cache for the slow parts of the build, for the writing loop only.
 
 `nox -s serve` sets MICROGPT_BUILD_CACHE to a folder; then the pictures, the
-executed notebooks and the wheel are reused from it as long as what they are
+widgets' data, the executed notebooks and the wheel are reused from it as long as what they are
 made from has not changed. The key is the content of those inputs (INPUTS:
 the package source, the results files, the build code, the npm lock file), never a time stamp, so
 a stale entry cannot be served: any edit to them makes a new key. Without the
@@ -19,6 +19,7 @@ from sitebuild.common import ROOT
 CACHE_ENV = "MICROGPT_BUILD_CACHE"
 INPUTS = {  # what each kind of cached output is made from
     "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/sitebuild/**/*.py"),
+    "widgets": ("microgpt/*.py", "docs/results/*.json", "docs/sitebuild/**/*.py"),
     "notebooks": ("microgpt/*.py", "docs/results/*.json"),
     "wheel": ("microgpt/*.py", "pyproject.toml", "README.md"),  # the README is the wheel's description
     "editor": ("docs/sitebuild/sitebuild/editor.mjs", "package-lock.json"),

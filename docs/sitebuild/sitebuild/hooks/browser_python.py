@@ -4,7 +4,9 @@ Listed after hooks/downloads.py in mkdocs.yml: it serves the wheel that
 hook adds."""
 
 from sitebuild.browser_python import add_files
+from sitebuild.progress import phase
 
 
 def on_files(files, config):
-    return add_files(files, config)
+    with phase("Python for the browser: Pyodide's runtime and the editor's bundle"):
+        return add_files(files, config)

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File
 from sitebuild import build_cache
 from sitebuild.chapters import merged
 from sitebuild.plotting import THEMES
+from sitebuild.progress import phase
 
 PICTURES = merged("PICTURES")
 
@@ -47,7 +48,9 @@ def draw_all():
 
 
 def on_files(files, config):
-    for path, content in json.loads(build_cache.cached("pictures", "all.json", draw_all)).items():
+    with phase(f"pictures: {len(PICTURES)} drawings in {len(THEMES)} themes"):
+        drawn = json.loads(build_cache.cached("pictures", "all.json", draw_all))
+    for path, content in drawn.items():
         files.append(File.generated(config, path, content=content))
     return files
 
