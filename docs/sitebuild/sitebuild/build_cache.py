@@ -21,7 +21,7 @@ INPUTS = {  # what each kind of cached output is made from
     "pictures": ("microgpt/*.py", "docs/results/*.json", "docs/sitebuild/**/*.py"),
     "widgets": ("microgpt/*.py", "docs/results/*.json", "docs/sitebuild/**/*.py"),
     "notebooks": ("microgpt/*.py", "docs/results/*.json"),
-    "wheel": ("microgpt/*.py", "pyproject.toml", "README.md"),  # the README is the wheel's description
+    "wheel": ("microgpt/*.py", "pyproject.toml"),
     "editor": ("docs/sitebuild/sitebuild/editor.mjs", "package-lock.json"),
 }
 

@@ -58,8 +58,7 @@ def build_wheel(mirror):
     with tempfile.TemporaryDirectory() as tmp:
         source, out = Path(tmp) / "source", Path(tmp) / "wheel"
         source.mkdir()
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy2(ROOT / name, source / name)
+        shutil.copy2(ROOT / "pyproject.toml", source / "pyproject.toml")
         shutil.copytree(ROOT / "microgpt", source / "microgpt",
                         ignore=shutil.ignore_patterns("__pycache__"))
         data = source / "microgpt" / "data.py"
