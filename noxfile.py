@@ -135,8 +135,9 @@ def docs(session):
 @nox.session
 def drills(session):
     """Inject each kind of drift into a copy of the project; the guard against it must fail.
-    First, the copy itself: as root, in a clone another user owns (GitHub's container job)."""
-    session.install("-e", ".[test]")
+    First, the copy itself: as root, in a clone another user owns (GitHub's container job).
+    The docs extra is for the claims check, which renders pages with the copy's sitebuild."""
+    session.install("-e", ".[test,docs]")
     session.run("pytest", "tests/drills", *session.posargs, env=environment())
     session.run("python", "tests/drills/run_drills.py", env=environment())
 
