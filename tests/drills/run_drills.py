@@ -200,7 +200,8 @@ def main():
             print(f"cannot drill: {error}", file=sys.stderr)
             return 1
         if not uses_its_own_package(clean):
-            print("the copy imports another microgpt or sitebuild than its own: cannot drill", file=sys.stderr)
+            print("the copy imports another microgpt or sitebuild than its own: cannot drill",
+                  file=sys.stderr)
             return 1
         failing = []
         for check in sorted({drill.check for drill in DRILLS}):

@@ -5,8 +5,19 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from sitebuild import claims
-from sitebuild.claims import (ClaimError, all_of, few_of, greater, less, most_of, none_of,
-                              ratio_above, require, same_to_the_bit, within_percent_of_fit)
+from sitebuild.claims import (
+    ClaimError,
+    all_of,
+    few_of,
+    greater,
+    less,
+    most_of,
+    none_of,
+    ratio_above,
+    require,
+    same_to_the_bit,
+    within_percent_of_fit,
+)
 
 
 @pytest.mark.parametrize(("check", "holds"), [
