@@ -226,7 +226,8 @@ def docs(session):
 @nox.session(venv_backend="none")
 def drills(session):
     """Inject each kind of drift into a copy of the project; the guard against it must fail.
-    First, the copy itself: as root, in a clone another user owns (GitHub's container job)."""
+    First, the copy itself: as root, in a clone another user owns (GitHub's container job).
+    The shared environment has the docs extra, which the claims check needs to render pages."""
     shared = Shared(session)
     shared.run("pytest", "tests/drills", *session.posargs)
     shared.run("python", "tests/drills/run_drills.py")

@@ -34,6 +34,7 @@ CHECKS = {
     "include check": PYTEST + ["tests/pages/test_fences.py", "-k", "every_include"],
     "fence audit": PYTEST + ["tests/pages/test_fences.py", "-k", "every_fence_is_accounted_for"],
     "nav check": PYTEST + ["tests/pages/test_nav_pages.py"],
+    "page claims": PYTEST + ["tests/sitebuild/test_page_claims.py"],
 }
 
 
@@ -73,6 +74,18 @@ def edit_one_stored_loss(root):
     results["losses"][900] = float(new)
     path.write_text(json.dumps(results, separators=(",", ":")) + "\n")
     return f"docs/results/step1.json: losses[900] {old} -> {new}"
+
+
+def make_step5_lose_its_lead(root):
+    """Step 5's last loss raised by 5, as a hand edit would: its mean over the
+    last 50 names rises above Step 4's, and the home page's claim that Step 5
+    is the lowest of the six steps turns false."""
+    path = root / "docs/results/step5.json"
+    results = json.loads(path.read_text())
+    old = results["losses"][-1]
+    results["losses"][-1] = old + 5
+    path.write_text(json.dumps(results, separators=(",", ":")) + "\n")
+    return f"docs/results/step5.json: losses[-1] {old!r} -> {results['losses'][-1]!r}"
 
 
 @dataclass
@@ -120,6 +133,10 @@ DRILLS = [
           lambda root: edit(root, "microgpt/step0_counting.py",
                             "counts[cur][nxt] += 1", "counts[cur][nxt] += 2"),
           "results step0", r"fingerprint differs"),
+    Drill("a results number changed so that a sentence bound to it turns false "
+          "(the home page: Step 5's loss the lowest of the six steps)",
+          make_step5_lose_its_lead, "page claims",
+          r"index\.md: false claim 'the lowest of the six steps'"),
 ]
 
 
@@ -152,19 +169,28 @@ def copy_project(destination, source=ROOT):
             shutil.copy2(file, destination / name)
 
 
+def python_path(root):
+    """The copy's own package and its own build code (sitebuild), ahead of any installed one."""
+    return os.pathsep.join([str(root), str(root / "docs" / "sitebuild")])
+
+
 def run(check, root):
     """(passed, output) of one check in a copy, which imports its own package."""
-    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": python_path(root), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(CHECKS[check], cwd=root, env=env, capture_output=True, text=True,
                           timeout=CHECK_TIMEOUT_SECONDS)
     return done.returncode == 0, done.stdout + done.stderr
 
 
 def uses_its_own_package(root):
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    where = subprocess.run([sys.executable, "-c", "import microgpt; print(microgpt.__file__)"],
-                           cwd=root, env=env, capture_output=True, text=True).stdout.strip()
-    return Path(where).resolve().is_relative_to(root.resolve())
+    """Whether a check in the copy imports the copy's microgpt and sitebuild."""
+    env = {**os.environ, "PYTHONPATH": python_path(root)}
+    for package in ("microgpt", "sitebuild"):
+        where = subprocess.run([sys.executable, "-c", f"import {package}; print({package}.__file__)"],
+                               cwd=root, env=env, capture_output=True, text=True).stdout.strip()
+        if not where or not Path(where).resolve().is_relative_to(root.resolve()):
+            return False
+    return True
 
 
 def main():
@@ -177,7 +203,8 @@ def main():
             print(f"cannot drill: {error}", file=sys.stderr)
             return 1
         if not uses_its_own_package(clean):
-            print("the copy imports another microgpt than its own: cannot drill", file=sys.stderr)
+            print("the copy imports another microgpt or sitebuild than its own: cannot drill",
+                  file=sys.stderr)
             return 1
         failing = []
         for check in sorted({drill.check for drill in DRILLS}):

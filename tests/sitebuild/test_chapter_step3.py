@@ -75,3 +75,22 @@ def plain_softmax(scores):
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     return [e / sum(exps) for e in exps]
+
+
+def test_the_saturation_experiment_is_deterministic_and_counts_what_it_reports():
+    small = ch3.saturation(lengths=(2, 400), positions=4, trials=30, seed=1)
+    assert small == ch3.saturation(lengths=(2, 400), positions=4, trials=30, seed=1)
+    for row in small:
+        assert 1 / 4 <= row.top_scaled <= 1 and 1 / 4 <= row.top_raw <= 1
+        assert 0 <= row.one_hot_raw <= 30 and 0 <= row.one_hot_scaled <= 30
+    assert small[1].top_raw > small[1].top_scaled  # long vectors: large raw scores pick
+
+
+def test_the_saturation_claims_turn_false_on_rows_that_contradict_them():
+    row = ch3.SaturationRow
+    flat = [row(4, 0.5, 0.35, 8, 0), row(1024, 0.5, 0.35, 9, 0)]
+    assert not ch3.saturates_without_division(flat)  # no rise
+    assert ch3.stays_spread_with_division(flat)
+    drifting = [row(4, 0.5, 0.35, 8, 0), row(1024, 0.95, 0.6, 90, 40)]
+    assert ch3.saturates_without_division(drifting)
+    assert not ch3.stays_spread_with_division(drifting)

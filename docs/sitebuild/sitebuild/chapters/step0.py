@@ -7,6 +7,7 @@ from typing import NamedTuple
 from microgpt import step0_counting
 from microgpt.config import MAX_SAMPLE_LENGTH, RunConfig
 from microgpt.program import start
+from sitebuild.claims import none_of
 from sitebuild.common import WINDOW, results, rounded, running_mean, token_labels, tokenizer
 from sitebuild.plotting import MEAN_LABEL, loss_chart, loss_curve, step_colour, style
 
@@ -210,3 +211,16 @@ def step0_losses():
 
 WIDGETS = {"tokenizer": tokenizer_data, "next-token": next_token_data, "count-fill": count_fill,
            "pair-loss": pair_loss, "step0-losses": step0_losses}
+
+
+# --- claims ---
+
+def letter_pairs(name):
+    """The (token, next token) pairs of a name, BOS at both ends: what Step 0 counts."""
+    tokens = tokenizer().encode(name)
+    return set(zip(tokens, tokens[1:]))
+
+
+def shares_no_pair(seen, new):
+    """Whether the name `new` has none of the letter pairs of the name `seen`."""
+    return none_of(len(letter_pairs(new) & letter_pairs(seen)), len(letter_pairs(new)))

@@ -1,15 +1,18 @@
 """Step 3, Attention: the trained model's attention and its peaks; the
 pictures of the chapter, and the data of its widgets (widgets/step3.js)."""
 
+import math
+import random
 from functools import cache
 from typing import NamedTuple
 
 from matplotlib.patches import Rectangle
 
-from microgpt import step3_attention, step4_transformer
+from microgpt import step1_gradient_descent, step3_attention, step4_transformer
 from microgpt.analysis import attention_trace
 from microgpt.data import Tokenizer
 from microgpt.recording import with_attention
+from sitebuild.claims import Check, within_percent_of_fit
 from sitebuild.common import model_data, results, rounded, token_labels, trained_for
 from sitebuild.diagrams import pipeline
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
@@ -198,3 +201,57 @@ WIDGETS = {
        for widget in ("embeddings", "attention-weights", "attention-output", "kv-cache")},
     "model-step3": lambda: model_data("step3"),
 }
+
+
+# --- claims ---
+
+SATURATION_LENGTHS = (4, 16, 64, 256, 1024)
+SATURATION_TRIALS = 100
+NEARLY_ONE_HOT = 0.9  # a row whose top weight is above this has all but picked one position
+
+
+class SaturationRow(NamedTuple):
+    """What softmax makes of random scores q·k at one vector length d."""
+    d: int
+    top_raw: float  # mean largest weight, scores as they are
+    top_scaled: float  # the same, scores divided by √d
+    one_hot_raw: int  # trials whose largest weight is above NEARLY_ONE_HOT
+    one_hot_scaled: int
+
+
+@cache
+def saturation(lengths=SATURATION_LENGTHS, positions=8, trials=SATURATION_TRIALS, seed=0):
+    """3.5's experiment: per length d, `trials` random attention rows over
+    `positions` keys (query, keys: numbers of size 1), with and without the
+    division by √d. The "Try it" of 3.5 runs the same computation."""
+    rng = random.Random(seed)
+    rows = []
+    for d in lengths:
+        raw, scaled = [], []
+        for _ in range(trials):
+            q = [rng.gauss(0, 1) for _ in range(d)]
+            dots = [sum(a * rng.gauss(0, 1) for a in q) for _ in range(positions)]
+            raw.append(max(step1_gradient_descent.softmax(dots)))
+            scaled.append(max(step1_gradient_descent.softmax([dot / math.sqrt(d) for dot in dots])))
+        rows.append(SaturationRow(d, sum(raw) / trials, sum(scaled) / trials,
+                                  sum(1 for top in raw if top > NEARLY_ONE_HOT),
+                                  sum(1 for top in scaled if top > NEARLY_ONE_HOT)))
+    return rows
+
+
+def saturates_without_division(rows):
+    """Whether, without the division, the mean top weight rises with every
+    length and ends above NEARLY_ONE_HOT."""
+    tops = [row.top_raw for row in rows]
+    rising = all(a < b for a, b in zip(tops, tops[1:]))
+    return Check(rising and tops[-1] > NEARLY_ONE_HOT,
+                 f"the top weights without division, {[round(t, 3) for t in tops]}, rise and end "
+                 f"above {NEARLY_ONE_HOT}")
+
+
+def stays_spread_with_division(rows, percent=10):
+    """Whether, with the division, every length's mean top weight lies within
+    `percent`% of their average."""
+    tops = [row.top_scaled for row in rows]
+    level = sum(tops) / len(tops)
+    return within_percent_of_fit(tops, [level] * len(tops), percent)

@@ -7,6 +7,7 @@ import random
 from microgpt.step5_adam import BETA1, BETA2, EPS, LEARNING_RATE
 from microgpt.steps import ALL as STEPS
 from sitebuild.chapters.step4 import all_losses
+from sitebuild.claims import Check
 from sitebuild.common import (
     WINDOW,
     mean_last,
@@ -177,3 +178,14 @@ def loss_curves():
 
 WIDGETS = {"beta": beta, "adam-trace": adam_trace_data, "compare-names": compare_names,
            "loss-curves": loss_curves, "model-step5": lambda: model_data("step5")}
+
+
+# --- claims ---
+
+def lowest_of_all_steps():
+    """Whether Step 5's mean loss over the last WINDOW names is below that of every other step."""
+    means = {step.name: mean_last(results(step.name)["losses"]) for step in STEPS}
+    own = means.pop("step5")
+    runner_up = min(means, key=means.get)
+    return Check(own < means[runner_up], f"Step 5's mean loss of the last names, {own:.4f}, "
+                                         f"is below the lowest other, {runner_up}'s {means[runner_up]:.4f}")

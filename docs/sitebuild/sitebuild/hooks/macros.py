@@ -21,6 +21,10 @@ Pages can use:
 - `code_lines(obj, ...)`: how many lines of code (no blanks, comments,
   docstrings) functions or classes of the package have together;
 - `source_diff(old, new)`: a diff fence between two package files;
+- `claim(text, check)`: a sentence that a result makes true, printed only if
+  `check` (a predicate of sitebuild.claims: `greater`, `less`, `most_of`,
+  `same_to_the_bit`, ... or a chapter's own) holds; else the build fails,
+  naming the page and the sentence;
 - `wheel`: the file name of the package's wheel in downloads/ (sitebuild.downloads),
   and `download_box(step)`: the box that links a step's single-file program.
 """
@@ -33,7 +37,7 @@ import posixpath
 import textwrap
 
 from microgpt import steps
-from sitebuild import browser_python, common, downloads
+from sitebuild import browser_python, claims, common, downloads
 from sitebuild.chapters import CHAPTERS
 from sitebuild.common import ROOT
 
@@ -66,6 +70,7 @@ def define_env(env):
     env.variables["math"] = math
     env.variables["common"] = common
     env.variables.update(CHAPTERS)
+    env.variables.update({name: getattr(claims, name) for name in claims.PREDICATES})
 
     env.filters["commas"] = lambda n: f"{n:,}"
     env.filters["f4"] = lambda x: f"{x:.4f}"
@@ -94,6 +99,11 @@ def define_env(env):
             f"([sha256]({site_link(names + '.sha256')})); without internet, save that file and "
             "point `MICROGPT_NAMES` at it.",
         ])
+
+    @env.macro
+    def claim(text, check):
+        """`text`, if `check` holds; else the build stops with the page, the text and the check."""
+        return claims.require(env.page.file.src_uri, text, check)
 
     @env.macro
     def picture(name, alt):
