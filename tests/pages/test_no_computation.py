@@ -28,6 +28,7 @@ ALLOWED_CALLEES = re.compile(
     r"^((common|ch[0-5]|speed_ch)\.\w+|tokenizer\.encode|code_lines|picture|download_box|source_diff)$")
 FILTER_CALL = re.compile(r"\|\s*\w+\s*\(")  # `| format(...)`: a filter's arguments, not a call
 
+
 def why_it_computes(keyword, body):
     """The first reason a statement (keyword `set`, `for`, ...) or an
     expression (keyword None) computes, or None if it only names, looks up,
