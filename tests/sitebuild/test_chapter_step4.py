@@ -43,7 +43,7 @@ def test_parameters_heads_and_scales():
         start + head - 1 for start in range(0, model["n_embd"], head)]
     assert ch4.score_divisor(16) == 4.0
     width3 = stored("step3")["shapes"]["attn_wq"][0]
-    assert ch4.full_width_score_factor(model) ** 2 == pytest.approx(width3 / head)
+    assert ch4.shrink_with_step3_divisor(model) ** 2 == pytest.approx(width3 / head)
     assert ch4.attention_rows(model, 2) == model["n_head"] + model["n_head"]
 
 

@@ -73,8 +73,6 @@ def percent_within_one_std():
 
 def example_softmax(temperature=1):
     """softmax of EXAMPLE_LOGITS divided by `temperature` (1: the logits as they are)."""
-    if temperature == 1:
-        return step1.softmax(EXAMPLE_LOGITS)
     return step1.softmax([logit / temperature for logit in EXAMPLE_LOGITS])
 
 

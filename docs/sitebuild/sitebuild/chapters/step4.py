@@ -45,9 +45,10 @@ def score_divisor(width):
     return width ** 0.5
 
 
-def full_width_score_factor(model):
-    """How many times larger a head's scores would come out if it divided by
-    the full width's square root (as Step 3 does) instead of its own."""
+def shrink_with_step3_divisor(model):
+    """How many times too small a head's scores would come out if it divided
+    by Step 3's divisor, the square root of the full width, instead of by the
+    square root of its own width."""
     return (results("step3")["shapes"]["attn_wq"][0] / head_dim(model)) ** 0.5
 
 
