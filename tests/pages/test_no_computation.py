@@ -3,33 +3,39 @@
 
 A Jinja statement (`{% set %}`, `{% for %}`, `{% if %}`) on a page may name a
 value, loop over a list to format it, or choose words by comparing two
-values. It computes, and this test counts it, when it holds arithmetic, a
-filter that aggregates (`sum`, `max`, `length`, ...), `namespace`, `range`, a
-method call (`.append`, `.index`, ...) or a call of anything but the
-build modules, the tokenizer's `encode` and the `code_lines` macro.
-Formatting (`| format(...)`, `| replace(...)`, `| f4`, ...) is not counted,
-so no allow-list is needed. Expressions `{{ ... }}` print and are not
-counted here.
+values; an expression (`{{ ... }}`) may look a value up (`step1.losses[-1]`,
+`s1.N_EMBD`) and format it. Either computes, and this test counts it, when it
+holds arithmetic, a filter that is not pure formatting (`sum`, `max`,
+`length`, `round`, `int`, ...), a method call (`.append`, `.index`, ...) or a
+call of anything but the build modules, the tokenizer's `encode` and the
+page macros. Joining strings with `~` is formatting.
 """
 
 import re
 
+from sitebuild import claims
+
 from .fences import DOCS
 
-STATEMENT = re.compile(r"\{%-?\s*(?P<keyword>set|for|if|elif)\b(?P<body>.*?)-?%\}", re.S)
+JINJA = re.compile(r"\{%-?\s*(?P<keyword>set|for|if|elif)\b(?P<body>.*?)-?%\}"
+                   r"|\{\{-?(?P<expression>.*?)-?\}\}", re.S)
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 NEGATIVE_INDEX = re.compile(r"\[\s*-\d+\s*\]")
-ARITHMETIC = re.compile(r"(?<![<>=!*/])(\*\*|//|[-+*/%~])(?![=])")
-AGGREGATING_FILTER = re.compile(
-    r"\|\s*(sum|max|min|map|select|selectattr|reject|rejectattr|unique|length|count|abs|sort"
-    r"|list|first|last|batch|groupby|round|int|float|reverse|dictsort|slice)\b")
+ARITHMETIC = re.compile(r"(?<![<>=!*/])(\*\*|//|[-+*/%])(?![=])")
+FILTER = re.compile(r"\|\s*(\w+)")
+FORMATTING_FILTERS = {"commas", "f4", "f6", "sci", "format", "replace", "join", "indent"}
 CALL = re.compile(r"(?<![|\w.])(?P<callee>[A-Za-z_][\w.]*)\s*\(")
-ALLOWED_CALLEES = re.compile(r"^((common|ch[0-5]|speed_ch)\.\w+|tokenizer\.encode|code_lines)$")
+METHOD_CALL = re.compile(r"[\])\"']\s*\.\s*(?P<method>\w+)\s*\(")  # `losses[0].index(`, `"".join(`
+PAGE_MACROS = ("code_lines", "picture", "download_box", "source_diff", "claim", *claims.PREDICATES)
+ALLOWED_CALLEES = re.compile(
+    rf"^((common|ch[0-5]|speed_ch)\.\w+|tokenizer\.encode|{'|'.join(PAGE_MACROS)})$")
 FILTER_CALL = re.compile(r"\|\s*\w+\s*\(")  # `| format(...)`: a filter's arguments, not a call
 
+
 def why_it_computes(keyword, body):
-    """The first reason a statement computes, or None if it only names,
-    loops over or compares values."""
+    """The first reason a statement (keyword `set`, `for`, ...) or an
+    expression (keyword None) computes, or None if it only names, looks up,
+    loops over, compares or formats values."""
     code = NEGATIVE_INDEX.sub("[0]", STRING.sub('""', body))  # `losses[-1]` is a lookup
     if keyword == "set" and "=" not in code:
         return None  # `{% set x %}...{% endset %}` captures text
@@ -41,9 +47,12 @@ def why_it_computes(keyword, body):
         code = code.split(" in ", 1)[1] if " in " in code else code
     if ARITHMETIC.search(code):
         return "arithmetic"
-    if match := AGGREGATING_FILTER.search(code):
-        return f"the filter `{match[1]}`"
-    code = FILTER_CALL.sub("|", code)
+    for name in FILTER.findall(code):
+        if name not in FORMATTING_FILTERS:
+            return f"the filter `{name}`"
+    code = FILTER_CALL.sub("| ", code)
+    if match := METHOD_CALL.search(code):
+        return f"a call of `.{match['method']}`"
     for call in CALL.finditer(code):
         if not ALLOWED_CALLEES.match(call["callee"]):
             return f"a call of `{call['callee']}`"
@@ -51,33 +60,33 @@ def why_it_computes(keyword, body):
 
 
 def computations(text):
-    """(line number, statement, reason) for every statement that computes."""
+    """(line number, statement or expression, reason) for each that computes."""
     found = []
-    for match in STATEMENT.finditer(text):
-        reason = why_it_computes(match["keyword"], match["body"])
+    for match in JINJA.finditer(text):
+        if match["expression"] is None:
+            reason = why_it_computes(match["keyword"], match["body"])
+            shown = f"{{% {match['keyword']}{match['body'].rstrip()} %}}"
+        else:
+            reason = why_it_computes(None, match["expression"])
+            shown = f"{{{{ {match['expression'].strip()} }}}}"
         if reason:
-            line = text.count("\n", 0, match.start()) + 1
-            found.append((line, f"{match['keyword']}{match['body']}".strip(), reason))
+            found.append((text.count("\n", 0, match.start()) + 1, shown, reason))
     return found
 
 
-def computation_lines():
-    """Every Markdown line that computes, as 'page:line' -> why."""
-    lines = {}
-    for page in sorted(DOCS.rglob("*.md")):
-        name = page.relative_to(DOCS).as_posix()
-        for line, statement, reason in computations(page.read_text()):
-            lines.setdefault(f"{name}:{line}", f"{reason}: {{% {statement[:80]} %}}")
-    return lines
+def all_computations():
+    """Every statement or expression on a page that computes, as 'page:line: why: what'."""
+    return [f"{page.relative_to(DOCS).as_posix()}:{line}: {reason}: {shown[:120]}"
+            for page in sorted(DOCS.rglob("*.md"))
+            for line, shown, reason in computations(page.read_text())]
 
 
 def test_no_page_computes_in_jinja():
-    lines = computation_lines()
-    print(f"\nlines of computation in Markdown: {len(lines)}")
-    assert not lines, (
+    found = all_computations()
+    print(f"\nstatements and expressions that compute in Markdown: {len(found)}")
+    assert not found, (
         "compute these in the chapter's module (docs/sitebuild/sitebuild/chapters/) and print the "
-        "result with {{ chN.... }}:\n"
-        + "\n".join(f"{where}: {why}" for where, why in lines.items())
+        "result with {{ chN.... }}:\n" + "\n".join(found)
     )
 
 
@@ -107,3 +116,34 @@ def test_the_count_catches_each_kind_of_computation():
         (10, "arithmetic"),
         (11, "arithmetic"),
     ]
+
+
+def test_expressions_may_only_look_up_and_format():
+    page = (
+        '{{ step1.losses[-1] | f4 }} {{ s1.N_EMBD }} {{ step0.num_docs | commas }}\n'  # lookups: fine
+        '{{ "%.1f" | format(common.mean_last(step1.losses)) }} {{ ch0.row_total(c, tokenizer.BOS) }}\n'
+        '{{ picture("step-0/table", "The " ~ tokenizer.vocab_size ~ " table") }} {{ new | join(", ") }}\n'
+        '{{ (2 * step5.num_params) | commas }}\n'
+        '{{ step0.samples | length }}\n'
+        '{{ timings.step2 | round | int }}\n'
+        '{{ math.log(V) | f4 }}\n'
+        '{{ "%.2f" | format(s1.softmax([2, 1, 0])[0]) }}\n'
+        '{{ step0.samples[0].upper() }}\n'
+        '{{ ", ".join(step0.samples) }}\n'
+        '{{ name.title() }}\n'
+    )
+    assert [(line, reason) for line, _, reason in computations(page)] == [
+        (4, "arithmetic"),
+        (5, "the filter `length`"),
+        (6, "the filter `round`"),
+        (7, "a call of `math.log`"),
+        (8, "a call of `s1.softmax`"),
+        (9, "a call of `.upper`"),
+        (10, "a call of `.join`"),
+        (11, "a call of `name.title`"),
+    ]
+
+
+def test_a_finding_names_page_line_expression_and_reason():
+    line, shown, reason = computations("text\nmore {{ (x + 1) | commas }}")[0]
+    assert (line, shown, reason) == (2, "{{ (x + 1) | commas }}", "arithmetic")

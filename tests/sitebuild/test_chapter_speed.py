@@ -17,3 +17,15 @@ def test_the_chapters_figures_agree_with_the_stored_measurements():
     assert figures["fast_step_ms"] == pytest.approx(sum(row["fast_ms"] for row in figures["phases"]))
     assert figures["fit_worst"] >= 0
     assert figures["step5_ms"] / figures["fast_ms"] == pytest.approx(stored["bench"]["speedup"])
+
+
+def test_percentages_and_sizes_of_the_chapter():
+    stored = json.loads(Path("docs/results/speed.json").read_text())
+    figures = speed_ch.speed_figures(stored)
+    assert [row["percent"] for row in figures["phases"]] == [100 * row["share"] for row in figures["phases"]]
+    assert figures["step5_update_percent"] == pytest.approx(100 * figures["step5_update_share"])
+    assert figures["fit_worst_percent"] == pytest.approx(100 * figures["fit_worst"])
+    assert figures["created_mean_whole"] == int(figures["created_mean"] + 0.5)
+    assert speed_ch.memory_percent(stored) == 100 * stored["bench"]["memory_ratio"]
+    step5 = json.loads(Path("docs/results/step5.json").read_text())
+    assert speed_ch.parameter_kib() * 1024 == pytest.approx(8 * step5["num_params"])

@@ -56,3 +56,32 @@ def test_greedy_name_of_the_stored_table_follows_the_largest_probability(results
     tokens = tokenizer.encode(ch0.greedy_name(counts, tokenizer))
     for current, chosen in zip(tokens, tokens[1:]):
         assert counts[current][chosen] == max(counts[current])
+
+
+def test_row_numbers_on_a_tiny_table():
+    tokenizer = Tokenizer(["ab"])  # a = 0, b = 1, BOS = 2
+    counts = step0_counting.new_count_table(tokenizer.vocab_size)
+    for name in ("ab", "a", "ab"):
+        step0_counting.add_pairs(counts, tokenizer.encode(name))
+    # BOS->a 3 times, a->b 2, a->BOS 1: smoothing adds 1 to each of 3 cells
+    assert ch0.row_total(counts, tokenizer.BOS) == 3
+    assert ch0.next_probability(counts, tokenizer.BOS, 0) == (3 + 1) / (3 + 3)
+    assert ch0.next_probability(counts, 0, tokenizer.BOS) == (1 + 1) / (3 + 3)
+    assert ch0.largest_next_probability(counts, 0) == (2 + 1) / (3 + 3)
+    # "a": BOS->a, then a->BOS
+    assert ch0.name_loss(counts, tokenizer.encode("a")) == pytest.approx(
+        (-math.log(4 / 6) - math.log(2 / 6)) / 2)
+    row = ch0.count_row(counts, tokenizer, 0)  # b twice, BOS once, a never
+    assert row.size == 3
+    assert [cell.smoothed_count for cell in row.cells] == [3, 2, 1]
+    assert row.top_unsmoothed_probability == 2 / 3
+    assert ch0.cells_between(row, 1) == 1  # after b: BOS, then the rarest (a)
+
+
+def test_row_numbers_of_the_stored_table(results, tokenizer):
+    counts = results["step0"]["counts"]
+    names = results["step0"]["config"]["num_steps"]
+    assert ch0.row_total(counts, tokenizer.BOS) == names  # one start per name read
+    row = ch0.count_row(counts, tokenizer, tokenizer.encode("a")[1])
+    assert row.size == tokenizer.vocab_size
+    assert ch0.cells_between(row, 5) == tokenizer.vocab_size - 6

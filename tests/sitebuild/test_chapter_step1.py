@@ -3,8 +3,12 @@ weight's slope, the place of a weight. Only the test that takes `docs`
 needs the dataset (and trains Step 1 for two steps)."""
 
 import copy
+import json
+import math
 import random
 from dataclasses import asdict
+from pathlib import Path
+from statistics import NormalDist
 
 import pytest
 
@@ -129,3 +133,43 @@ def test_gradient_check_rows_are_the_steepest_then_the_worst():
     assert [r.index for r in rows] == [1, 3, 2]
     assert rows[0] == (1, ("wte", 0, 1), -0.5, -0.5, 0.0)
     assert rows[2].place == ("wte", 1, 0) and rows[2].difference == 1e-9
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
+
+
+def stored(name):
+    """A results file read straight from disk, not through sitebuild's cache."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def test_example_softmax_and_temperature():
+    exps = [math.exp(logit) for logit in ch1.EXAMPLE_LOGITS]
+    assert ch1.example_softmax() == pytest.approx([e / sum(exps) for e in exps])
+    assert ch1.example_probability_ratio() == pytest.approx(math.e)
+    cold, warm = ch1.example_softmax(0.5), ch1.example_softmax(2)
+    assert cold[0] == pytest.approx(math.exp(4) / (math.exp(4) + math.exp(2) + 1))
+    assert cold[0] > ch1.example_softmax()[0] > warm[0]
+
+
+def test_gaussian_share_within_one_std():
+    normal = NormalDist()
+    assert ch1.percent_within_one_std() == pytest.approx(100 * (normal.cdf(1) - normal.cdf(-1)))
+
+
+def test_costs_of_the_numerical_gradient():
+    step1 = stored("step1")
+    assert ch1.numerical_gradient_passes() == step1["num_params"] + 1
+    assert ch1.numerical_training_passes() == (step1["num_params"] + 1) * step1["config"]["num_steps"]
+    shapes = step1["shapes"]
+    mlp = shapes["mlp_fc1"][0] * shapes["mlp_fc1"][1] + shapes["mlp_fc2"][0] * shapes["mlp_fc2"][1]
+    assert ch1.backward_multiplications(shapes) == 2 * mlp
+
+
+def test_gradient_error_ratio_and_schedule():
+    check = stored("step1")["gradient_check"]
+    ratio = ch1.gradient_error_ratio(check)
+    assert ratio * check["max_diff"] == pytest.approx(max(abs(g) for g in check["grad_a"]))
+    num_steps = stored("step1")["config"]["num_steps"]
+    assert ch1.last_step_learning_rate() == pytest.approx(step1_gradient_descent.LEARNING_RATE / num_steps)
+    assert ch1.percent_of_names_seen() == pytest.approx(100 * num_steps / stored("step0")["num_docs"])

@@ -1,7 +1,9 @@
 """Step 2's numbers (sitebuild.chapters.step2): the worked graph and
 backward() visit by visit."""
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 from test_chapter_step1 import small_step1_state
@@ -56,3 +58,26 @@ def test_name_loss_graph_is_name_losss_graph_cut_into_moves():
     assert reference.data == graph.loss.data
     walked_grads = [p.grad for _, values, _ in graph.groups[1:3] for p in values]
     assert walked_grads == [p.grad for p in step2_autograd.parameters(reference_state)[10:]]
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
+
+
+def stored(name):
+    """A results file read straight from disk, not through sitebuild's cache."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def test_counts_and_timings_of_the_chapter():
+    assert ch2.logged_step_count(1000) == len([step for step in range(1000) if step < 5 or step % 200 == 0])
+    seconds = stored("timings")
+    assert ch2.autograd_slowdown() == int(seconds["step2"] / seconds["step1"] + 0.5)
+
+
+def test_example_graph_gradients_by_the_formulas():
+    graph = ch2.example_graph(2.0, 3.0)
+    assert graph.share_from_c_to_a == 3.0 * (1 / 8)  # b times dL/dc = 1 / (ab + a)
+    assert graph.formula_grad_a == (3.0 + 1) / 8
+    assert graph.formula_grad_b == 2.0 / 8
+    assert graph.a.grad == pytest.approx(graph.formula_grad_a)
+    assert graph.b.grad == pytest.approx(graph.formula_grad_b)

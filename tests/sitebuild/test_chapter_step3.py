@@ -1,11 +1,13 @@
 """Step 3's numbers (sitebuild.chapters.step3): the attention of the trained
 models, and the browser's attention_trace checked against it."""
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
-from microgpt import analysis
+from microgpt import analysis, step1_gradient_descent, step2_autograd, step3_attention
 from sitebuild import common
 from sitebuild.chapters import step3 as ch3
 
@@ -94,3 +96,37 @@ def test_the_saturation_claims_turn_false_on_rows_that_contradict_them():
     drifting = [row(4, 0.5, 0.35, 8, 0), row(1024, 0.95, 0.6, 90, 40)]
     assert ch3.saturates_without_division(drifting)
     assert not ch3.stays_spread_with_division(drifting)
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
+
+
+def stored(name):
+    """A results file read straight from disk, not through sitebuild's cache."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def test_widths_positions_and_counts():
+    n_embd = step1_gradient_descent.N_EMBD
+    shapes = stored("step3")["shapes"]
+    assert ch3.mlp_width() == shapes["mlp_fc1"][0]
+    assert ch3.concatenated_width() == n_embd + n_embd
+    assert ch3.last_position(shapes) == step3_attention.BLOCK_SIZE - 1
+    matrices = {"wte", "wpe", "attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2", "lm_head"}
+    assert set(shapes) == matrices
+    assert ch3.matrix_count(shapes) == ch3.matrix_count(sorted(matrices)) == len(matrices)
+    assert ch3.score_scale(16) == 4 and ch3.score_scale(256) == 16 and ch3.score_scale(20) == 4
+
+
+def test_shares_of_a_row_of_weights():
+    row = [0.5, 0.25, 0.25]
+    assert (ch3.smallest_weight(row), ch3.largest_weight(row)) == (0.25, 0.5)
+    assert ch3.position_count(row) == 3
+    assert ch3.even_share(row) == 1 / 3 == ch3.even_share_at(2)
+    assert ch3.final_position(ch3.attention(stored("step3"), "emma")) == len("emma")  # BOS, e, m, m, a
+
+
+def test_learning_rate_drop_and_loss_gain():
+    assert ch3.learning_rate_drop() == int(step2_autograd.LEARNING_RATE / step3_attention.LEARNING_RATE + 0.5)
+    last2, last3 = (stored(step)["losses"][-50:] for step in ("step2", "step3"))
+    assert ch3.final_loss_gain() == pytest.approx(sum(last2) / 50 - sum(last3) / 50)

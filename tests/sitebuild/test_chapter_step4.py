@@ -1,5 +1,10 @@
 """Step 4's numbers (sitebuild.chapters.step4): shapes, heads, a coin toss."""
 
+import json
+from pathlib import Path
+
+import pytest
+
 from sitebuild.chapters import step1 as ch1
 from sitebuild.chapters import step3 as ch3
 from sitebuild.chapters import step4 as ch4
@@ -19,3 +24,29 @@ def test_shapes():
 def test_about_half():
     assert ch4.about_half(520, 1000)
     assert not ch4.about_half(560, 1000)
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
+
+
+def stored(name):
+    """A results file read straight from disk, not through sitebuild's cache."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def test_parameters_heads_and_scales():
+    step4 = stored("step4")
+    model, shapes = step4["model"], step4["shapes"]
+    assert ch4.model_parameter_count(shapes, model) == step4["num_params"]
+    head = model["n_embd"] // model["n_head"]
+    assert [ch4.head_last_place(model, h) for h in range(model["n_head"])] == [
+        start + head - 1 for start in range(0, model["n_embd"], head)]
+    assert ch4.score_divisor(16) == 4.0
+    width3 = stored("step3")["shapes"]["attn_wq"][0]
+    assert ch4.shrink_with_step3_divisor(model) ** 2 == pytest.approx(width3 / head)
+    assert ch4.attention_rows(model, 2) == model["n_head"] + model["n_head"]
+
+
+def test_last_loss_gap():
+    last3, last4 = (stored(step)["losses"][-50:] for step in ("step3", "step4"))
+    assert ch4.last_loss_gap() == pytest.approx(abs(sum(last3) / 50 - sum(last4) / 50))

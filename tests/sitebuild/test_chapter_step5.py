@@ -1,10 +1,13 @@
 """Step 5's numbers (sitebuild.chapters.step5): running means and Adam's
 moments on a recorded gradient."""
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
+from microgpt import step1_gradient_descent, step5_adam
 from sitebuild import common
 from sitebuild.chapters import step5 as ch5
 
@@ -35,3 +38,30 @@ def test_adam_trace_on_a_small_history():
     assert trace["m_hat"] == [1.0, 1.0, -0.625 / 0.875]
     assert trace["step"][:2] == [1.0, 1.0]  # a steady gradient: a step of one learning rate
     assert trace["step"][2] == pytest.approx((-0.625 / 0.875) / math.sqrt(2.375 / 0.875))
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
+
+
+def stored(name):
+    """A results file read straight from disk, not through sitebuild's cache."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def test_running_mean_weights_and_bias_correction():
+    assert ch5.whole_memory_length(ch5.PAPER_BETA2) == 1000
+    assert ch5.new_gradient_weight(0.75) == 0.25
+    assert ch5.new_gradient_percent(0.75) == 25.0
+    # a running mean of a constant 1 started at 0 holds 1 - beta**n of it after n steps
+    beta, mean = 0.9, 0.0
+    for _ in range(20):
+        mean = beta * mean + (1 - beta) * 1.0
+    assert ch5.bias_correction(beta, 20) == pytest.approx(mean)
+    assert ch5.first_step_root_v(0.75) == 0.5
+
+
+def test_adam_figures_from_the_results():
+    assert ch5.init_std_over_learning_rate() == step1_gradient_descent.INIT_STD / step5_adam.LEARNING_RATE
+    assert ch5.adam_state_floats() == stored("step5")["num_params"] + stored("step5")["num_params"]
+    last4, last5 = (stored(step)["losses"][-50:] for step in ("step4", "step5"))
+    assert ch5.adam_loss_gain() == pytest.approx(sum(last4) / 50 - sum(last5) / 50)

@@ -1,7 +1,9 @@
 """What the chapters share (sitebuild.common): the statistics of losses and of
 generated names, token labels, rounding, the results read once."""
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +99,36 @@ def test_every_picture_and_widget_has_one_chapter(monkeypatch):
     with pytest.raises(ValueError, match="'heads' is defined by both sitebuild.chapters.step4 and "
                                          "sitebuild.chapters.step5"):
         merged("WIDGETS")
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
+
+
+def stored(name):
+    """A results file read straight from disk, not through sitebuild's cache."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def test_numbers_of_the_vocabulary():
+    vocab_size = len(stored("step0")["uchars"]) + 1  # the letters and BOS
+    assert common.last_letter_id() == vocab_size - 2
+    assert common.possible_sequences(2) == vocab_size * vocab_size
+    assert common.possible_sequences(4) == vocab_size * vocab_size * vocab_size * vocab_size
+    assert common.uniform_probability() == 1 / vocab_size
+    assert common.uniform_loss() == -math.log(1 / vocab_size)
+    assert common.pairs_in("ava") == len("ava") + 1  # BOS, a, v, a, BOS: one pair less than tokens
+
+
+def test_run_seconds_and_seconds_per_step():
+    seconds = stored("timings")
+    assert common.run_seconds("step2") == int(seconds["step2"] + 0.5)
+    assert isinstance(common.run_seconds("step2"), int)
+    assert common.run_seconds("step1", 1) == float(f"{seconds['step1']:.1f}")
+    assert common.seconds_per_step("step3") == seconds["step3"] / stored("step3")["config"]["num_steps"]
+
+
+def test_counts_of_losses_and_names():
+    assert common.training_steps(stored("step0")["losses"]) == stored("step0")["config"]["num_steps"]
+    names = ["ava", "bo", "emma"]
+    assert common.name_count(names) == 3
+    assert (common.shortest_length(names), common.longest_length(names)) == (2, 4)

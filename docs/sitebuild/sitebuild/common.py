@@ -6,6 +6,7 @@ Sums use Python's ``sum`` in list order, as the pages always did, so every
 number comes out bit for bit the same.
 """
 
+import math
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -71,6 +72,42 @@ def token_labels(tokenizer):
     return tokenizer.uchars + ["BOS"]
 
 
+def last_letter_id():
+    """The id of the last letter: the letters take ids 0 up to it, BOS the next."""
+    return tokenizer().BOS - 1
+
+
+def possible_sequences(length):
+    """How many sequences of `length` tokens the vocabulary allows (for 2, the
+    cells of Step 0's count table)."""
+    return tokenizer().vocab_size ** length
+
+
+def uniform_probability():
+    """Each token's probability under a uniform guess: 1 / vocabulary size."""
+    return 1 / tokenizer().vocab_size
+
+
+def uniform_loss():
+    """The loss of a uniform guess, log(vocabulary size): the line every model starts from."""
+    return math.log(tokenizer().vocab_size)
+
+
+def pairs_in(name):
+    """How many (current, next) pairs a name gives: its tokens, BOS at both ends, less one."""
+    return len(tokenizer().encode(name)) - 1
+
+
+def run_seconds(step, digits=0):
+    """Seconds of the step's last full run, rounded to `digits` decimals (a whole number for 0)."""
+    return round(timings()[step]) if digits == 0 else round(timings()[step], digits)
+
+
+def seconds_per_step(step):
+    """Seconds per training step of the step's last full run."""
+    return timings()[step] / results(step)["config"]["num_steps"]
+
+
 def rounded(values, digits):
     """Every float in a nest of lists, tuples and dicts rounded to `digits`
     decimals (JSON-ready: tuples become lists); anything else as it is."""
@@ -84,6 +121,11 @@ def rounded(values, digits):
 
 
 # Losses ------------------------------------------------------------------------
+
+def training_steps(losses):
+    """How many training steps a run took: one loss each."""
+    return len(losses)
+
 
 def mean_first(losses, n=WINDOW):
     """Mean of the first `n` losses."""
@@ -158,6 +200,21 @@ def _indices(a, b, steps):
 def name_lengths(names):
     """The number of letters of each name."""
     return [len(name) for name in names]
+
+
+def name_count(names):
+    """How many names a list holds."""
+    return len(names)
+
+
+def shortest_length(names):
+    """Letters of the shortest name."""
+    return min(name_lengths(names))
+
+
+def longest_length(names):
+    """Letters of the longest name."""
+    return max(name_lengths(names))
 
 
 def mean_length(names):

@@ -23,6 +23,8 @@ def speed_figures(speed, num_steps=1000):
     phases = [{"phase": phase, "step5_ms": 1000 * split["step5"][phase] / steps,
                "share": split["step5"][phase] / slow_total,
                "fast_ms": 1000 * split["fast"][phase] / steps} for phase in PHASES]
+    for row in phases:
+        row["percent"] = 100 * row["share"]
 
     growth = speed["growth"]
     by_length, by_width = growth["by_length"], growth["by_width"]
@@ -40,9 +42,12 @@ def speed_figures(speed, num_steps=1000):
 
     bench = speed["bench"]
     slow, quick = bench["runs"]["step5"], bench["runs"]["fast"]
+    fit_worst = max(worst_fit(by_length, "positions", growth["width_positions"]),
+                    worst_fit(by_width, "n_embd", default_width))
     return {
         "names": len(census),
         "created_min": min(created), "created_max": max(created), "created_mean": mean(created),
+        "created_mean_whole": round(mean(created)),
         "in_graph_min": min(in_graph), "in_graph_max": max(in_graph),
         "positions_min": min(positions), "positions_max": max(positions),
         "blocks_per_node": sum(row["blocks"] for row in census) / new_nodes,
@@ -51,10 +56,10 @@ def speed_figures(speed, num_steps=1000):
         "phases": phases,
         "step5_graph_share": (split["step5"]["forward"] + split["step5"]["backward"]) / slow_total,
         "step5_update_share": split["step5"]["update"] / slow_total,
+        "step5_update_percent": 100 * (split["step5"]["update"] / slow_total),
         "fast_update_ms": phases[2]["fast_ms"],
         "fast_step_ms": sum(row["fast_ms"] for row in phases),
-        "fit_worst": max(worst_fit(by_length, "positions", growth["width_positions"]),
-                         worst_fit(by_width, "n_embd", default_width)),
+        "fit_worst": fit_worst, "fit_worst_percent": 100 * fit_worst,
         "per_node_first_us": 1e6 * per_node_first, "per_node_last_us": 1e6 * per_node_last,
         "per_node_grows": per_node_last > 1.1 * per_node_first,
         "length_nodes_ratio": last["nodes"] / first["nodes"],
@@ -69,6 +74,16 @@ def speed_figures(speed, num_steps=1000):
         "step5_added_mib": slow["peak_mib"] - slow["before_training_mib"],
         "fast_added_mib": quick["peak_mib"] - quick["before_training_mib"],
     }
+
+
+def memory_percent(speed):
+    """The fast program's peak memory as a percentage of Step 5's."""
+    return 100 * speed["bench"]["memory_ratio"]
+
+
+def parameter_kib():
+    """KiB that Step 5's parameters take as plain 8-byte floats."""
+    return results("step5")["num_params"] * 8 / 1024
 
 
 # Pictures -------------------------------------------------------------------------------------

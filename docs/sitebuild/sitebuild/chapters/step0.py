@@ -32,6 +32,26 @@ def column_total(counts, token_id):
     return sum(row[token_id] for row in counts)
 
 
+def row_total(counts, token_id):
+    """How often `token_id` was counted as the current token (for BOS: how many names started)."""
+    return sum(counts[token_id])
+
+
+def next_probability(counts, token_id, next_id):
+    """The smoothed probability that `next_id` follows `token_id`, as bigram() gives it."""
+    return step0_counting.bigram(counts, token_id)[next_id]
+
+
+def largest_next_probability(counts, token_id):
+    """The smoothed probability of the most likely token after `token_id`."""
+    return max(step0_counting.bigram(counts, token_id))
+
+
+def name_loss(counts, tokens):
+    """The mean loss of the pairs of one encoded name under the table."""
+    return step0_counting.name_loss(counts, tokens)
+
+
 def largest_pair(counts, tokenizer):
     """(current label, next label, count) of the largest cell; on a tie, the
     first in row order."""
@@ -61,6 +81,11 @@ class NextToken(NamedTuple):
     count: int
     probability: float  # smoothed, as bigram() gives it
 
+    @property
+    def smoothed_count(self):
+        """The count plus the one pretend count that smoothing adds."""
+        return self.count + 1
+
 
 class Row(NamedTuple):
     """One row of the count table, worked out as bigram() does."""
@@ -69,6 +94,21 @@ class Row(NamedTuple):
     total: int  # the real counts of the row
     denominator: int  # total plus one pretend count per cell
     probability_sum: float
+
+    @property
+    def size(self):
+        """How many cells the row has: one per possible next token."""
+        return len(self.cells)
+
+    @property
+    def top_unsmoothed_probability(self):
+        """The most frequent next token's share of the real counts, without smoothing."""
+        return self.cells[0].count / self.total
+
+
+def cells_between(row, shown_first):
+    """How many cells of a row lie between the `shown_first` most frequent and the rarest."""
+    return row.size - shown_first - 1
 
 
 def count_row(counts, tokenizer, token_id):

@@ -8,6 +8,7 @@ unless it reproduces the file's losses bit for bit (about 9 s of CPU), so the
 widgets show the very model whose numbers the pages print.
 """
 
+import math
 from functools import cache
 from typing import NamedTuple
 
@@ -28,6 +29,7 @@ GRADIENT_DIGITS = 6  # significant digits of 1.8's slopes; their difference gets
 # of its table without JavaScript.
 SLIDER_EPSILONS = [float(f"{m}e-{k + (m == 3)}") for k in range(13) for m in (1, 3)][:-1]
 TABLE_EPSILONS = [1.0, 1e-2, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12]
+EXAMPLE_LOGITS = [2, 1, 0]  # 1.3 and 1.9 turn these logits into probabilities
 
 
 # Parameters and small numeric helpers ------------------------------------------------
@@ -62,6 +64,54 @@ def power_of_ten_below(ratio):
     while power * 10 <= ratio:
         power *= 10
     return power
+
+
+def percent_within_one_std():
+    """Percent of a Gaussian's draws that land within one standard deviation of its mean."""
+    return 100 * math.erf(1 / math.sqrt(2))
+
+
+def example_softmax(temperature=1):
+    """softmax of EXAMPLE_LOGITS divided by `temperature` (1: the logits as they are)."""
+    return step1.softmax([logit / temperature for logit in EXAMPLE_LOGITS])
+
+
+def example_probability_ratio():
+    """How many times likelier the first example logit's token is than the second's: e^(2 - 1)."""
+    probs = example_softmax()
+    return probs[0] / probs[1]
+
+
+def numerical_gradient_passes():
+    """Forward passes one numerical gradient takes: one as it is, one per nudged parameter."""
+    return results("step1")["num_params"] + 1
+
+
+def numerical_training_passes():
+    """Forward passes training would take with the numerical gradient at every step."""
+    return numerical_gradient_passes() * results("step1")["config"]["num_steps"]
+
+
+def backward_multiplications(shapes):
+    """Multiplications of the analytic backward pass for one pair: two per weight of the MLP."""
+    return 2 * parameter_count(shapes, "mlp_fc1", "mlp_fc2")
+
+
+def gradient_error_ratio(check):
+    """How many times the largest analytic slope exceeds the largest disagreement
+    of the two gradients in the stored gradient check."""
+    return largest_abs(check["grad_a"]) / check["max_diff"]
+
+
+def last_step_learning_rate():
+    """The learning rate of Step 1's last step, after its linear decay."""
+    num_steps = results("step1")["config"]["num_steps"]
+    return step1.LEARNING_RATE * (1 - (num_steps - 1) / num_steps)
+
+
+def percent_of_names_seen():
+    """Percent of the dataset's names that Step 1's training reads, one per step."""
+    return 100 * results("step1")["config"]["num_steps"] / results("step0")["num_docs"]
 
 
 def absent_current_tokens(tokenizer, name):

@@ -8,7 +8,7 @@ from microgpt import step1_gradient_descent as step1
 from microgpt import step2_autograd
 from microgpt.step1_gradient_descent import logged_every_200
 from microgpt.step2_autograd import Value, topological_order
-from sitebuild.common import WINDOW, largest_gap, results, tokenizer
+from sitebuild.common import WINDOW, largest_gap, results, timings, tokenizer
 from sitebuild.diagrams import arrow, box, pipeline
 from sitebuild.plotting import loss_chart, loss_curve, step_colour
 
@@ -22,12 +22,38 @@ def logged_steps(num_steps, logged=logged_every_200):
     return [step for step in range(num_steps) if logged(step)]
 
 
+def logged_step_count(num_steps, logged=logged_every_200):
+    """How many losses a program of `num_steps` steps prints."""
+    return len(logged_steps(num_steps, logged))
+
+
+def autograd_slowdown():
+    """How many times longer Step 2's full run took than Step 1's, rounded."""
+    seconds = timings()
+    return round(seconds["step2"] / seconds["step1"])
+
+
 class Graph(NamedTuple):
     a: Value
     b: Value
     c: Value
     d: Value
     L: Value
+
+    @property
+    def share_from_c_to_a(self):
+        """The part of a's gradient that arrives through c = a * b: b times c's gradient."""
+        return self.b.data * self.c.grad
+
+    @property
+    def formula_grad_a(self):
+        """dL/da from the formula (b + 1) / (ab + a), to check backward() against."""
+        return (self.b.data + 1) / (self.a.data * self.b.data + self.a.data)
+
+    @property
+    def formula_grad_b(self):
+        """dL/db from the formula a / (ab + a)."""
+        return self.a.data / (self.a.data * self.b.data + self.a.data)
 
 
 def example_graph(a=2.0, b=3.0, backward=True):

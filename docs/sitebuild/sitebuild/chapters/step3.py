@@ -12,8 +12,10 @@ from microgpt import step1_gradient_descent, step3_attention, step4_transformer
 from microgpt.analysis import attention_trace
 from microgpt.data import Tokenizer
 from microgpt.recording import with_attention
+from microgpt.step1_gradient_descent import N_EMBD
+from microgpt.steps import ALL as STEPS
 from sitebuild.claims import Check, within_percent_of_fit
-from sitebuild.common import model_data, results, rounded, token_labels, trained_for
+from sitebuild.common import mean_last, model_data, results, rounded, token_labels, trained_for
 from sitebuild.diagrams import pipeline
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
 
@@ -27,6 +29,72 @@ ATTENTION_NAMES = ("emma", "olivia", "isabella")
 def new_matrices(shapes, old_shapes):
     """The names of the matrices that `old_shapes` did not have, in order."""
     return [name for name in shapes if name not in old_shapes]
+
+
+def matrix_count(matrices):
+    """How many matrices a state dict's shapes (or a list of matrix names) hold."""
+    return len(matrices)
+
+
+def mlp_width():
+    """Hidden units of the MLP: four per number of an embedding."""
+    return 4 * N_EMBD
+
+
+def concatenated_width():
+    """Numbers per position if the position's embedding were placed beside the token's."""
+    return 2 * N_EMBD
+
+
+def last_position(shapes):
+    """The last position the model has an embedding for (positions count from 0)."""
+    return shapes["wpe"][0] - 1
+
+
+def score_scale(width):
+    """The typical size of a dot product of `width` random numbers, sqrt(width),
+    as a whole number: what attention divides its scores by."""
+    return int(width ** 0.5)
+
+
+def final_position(weights):
+    """The last position of a name's attention weights, one entry per position."""
+    return len(weights) - 1
+
+
+def position_count(positions):
+    """How many positions a row of attention weights (or of labels) covers."""
+    return len(positions)
+
+
+def smallest_weight(row):
+    """The smallest attention weight of a row."""
+    return min(row)
+
+
+def largest_weight(row):
+    """The largest attention weight of a row."""
+    return max(row)
+
+
+def even_share_at(position):
+    """Each weight if the row at `position` (from 0) spread its attention evenly."""
+    return 1 / (position + 1)
+
+
+def even_share(row):
+    """Each weight if the row spread its attention evenly over its positions."""
+    return 1 / len(row)
+
+
+def learning_rate_drop():
+    """How many times lower Step 3's learning rate is than Step 2's, rounded."""
+    return round(STEPS[2].module.LEARNING_RATE / STEPS[3].module.LEARNING_RATE)
+
+
+def final_loss_gain():
+    """How much lower Step 3's final mean loss is than Step 2's."""
+    return mean_last(results("step2")["losses"]) - mean_last(results("step3")["losses"])
 
 
 def attention(results, name):

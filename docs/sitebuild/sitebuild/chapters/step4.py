@@ -5,7 +5,7 @@ from microgpt.config import ModelConfig
 from microgpt.steps import ALL as STEPS
 from sitebuild.chapters.step1 import parameter_count
 from sitebuild.chapters.step3 import attention, attention_widget
-from sitebuild.common import model_data, results
+from sitebuild.common import mean_last, model_data, results
 from sitebuild.diagrams import pipeline
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
 
@@ -27,6 +27,39 @@ def head_dim(model):
 def head_starts(model):
     """Where each head's slice of q, k and v begins."""
     return [head * head_dim(model) for head in range(model["n_head"])]
+
+
+def model_parameter_count(shapes, model):
+    """Parameters of a Step 4/5 model: the shared matrices plus n_layer layers."""
+    shared = parameter_count(shapes, "wte", "wpe", "lm_head")
+    return shared + model["n_layer"] * layer_parameter_count(shapes, 0)
+
+
+def head_last_place(model, head):
+    """The last place of head `head`'s slice of q, k, v and of the output."""
+    return (head + 1) * head_dim(model) - 1
+
+
+def score_divisor(width):
+    """What attention divides the scores of `width`-number vectors by: sqrt(width)."""
+    return width ** 0.5
+
+
+def shrink_with_step3_divisor(model):
+    """How many times too small a head's scores would come out if it divided
+    by Step 3's divisor, the square root of the full width, instead of by the
+    square root of its own width."""
+    return (results("step3")["shapes"]["attn_wq"][0] / head_dim(model)) ** 0.5
+
+
+def attention_rows(model, layers):
+    """Rows of attention weights one position records: one per head of each layer."""
+    return layers * model["n_head"]
+
+
+def last_loss_gap():
+    """How far apart the final mean losses of Steps 3 and 4 are."""
+    return abs(mean_last(results("step3")["losses"]) - mean_last(results("step4")["losses"]))
 
 
 def about_half(count, total, tolerance=0.05):

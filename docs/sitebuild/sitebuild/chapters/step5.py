@@ -4,6 +4,7 @@ of its widgets (widgets/step5.js, the loss-curve chart)."""
 
 import random
 
+from microgpt.step1_gradient_descent import INIT_STD
 from microgpt.step5_adam import BETA1, BETA2, EPS, LEARNING_RATE
 from microgpt.steps import ALL as STEPS
 from sitebuild.chapters.step4 import all_losses
@@ -39,6 +40,47 @@ def memory_length(beta):
     if not 0 <= beta < 1:
         raise ValueError(f"a decay rate must be in [0, 1), got {beta}")
     return 1 / (1 - beta)
+
+
+def whole_memory_length(beta):
+    """memory_length(beta) rounded to whole steps."""
+    return round(memory_length(beta))
+
+
+def new_gradient_weight(beta):
+    """The weight a running mean with decay `beta` gives the newest value: 1 - beta."""
+    return 1 - beta
+
+
+def new_gradient_percent(beta):
+    """new_gradient_weight(beta) in percent."""
+    return 100 * (1 - beta)
+
+
+def bias_correction(beta, steps):
+    """1 - beta**steps: what a running mean started at zero holds of the true
+    average after `steps` steps, and what Adam divides it by."""
+    return 1 - beta ** steps
+
+
+def first_step_root_v(beta2):
+    """sqrt(v_1) after one step, as a multiple of the gradient's size: sqrt(1 - beta2)."""
+    return (1 - beta2) ** 0.5
+
+
+def init_std_over_learning_rate():
+    """How many times the starting weights' spread exceeds Adam's step size."""
+    return INIT_STD / LEARNING_RATE
+
+
+def adam_loss_gain():
+    """How much lower Step 5's final mean loss is than Step 4's."""
+    return mean_last(results("step4")["losses"]) - mean_last(results("step5")["losses"])
+
+
+def adam_state_floats():
+    """Floats Adam keeps besides the weights: a first and a second moment per parameter."""
+    return 2 * results("step5")["num_params"]
 
 
 def adam_trace(grads, beta1=BETA1, beta2=BETA2, eps=EPS):
