@@ -35,6 +35,10 @@ DARK_PICTURE = re.compile(r'<img [^>]*#only-dark"[^>]*>')
 LIGHT_PICTURE = re.compile(r'(<img [^>]*#only-light")([^>]*>)')
 NOSCRIPT = re.compile(r"<noscript>(.*?)</noscript>", re.S)
 EMPTY_WIDGET = re.compile(r'<div class="mg-widget"[^>]*></div>')
+# Paper is light, and so is the book on screen: its pictures are the light ones.
+# Material's palette toggle and the script that applies a saved palette go.
+PALETTE = (re.compile(r'<form class="md-header__option" data-md-component="palette">.*?</form>', re.S),
+           re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S))
 # Material's own script stays (it lays the page out); the site's interactive ones go.
 SITE_SCRIPTS = ("widgets.js", "python.js", "try-it.js", "accessibility.js")
 PRINT_CSS = """<style media="print">
@@ -70,7 +74,12 @@ def on_page_content(html, page, config, files):
 
 
 def printable(html):
-    """The book page for paper: light pictures only, eager; widgets static; no site scripts."""
+    """The book page for paper: light theme and pictures only, eager; widgets static; no site scripts."""
+    for pattern in PALETTE:
+        html, found = pattern.subn("", html, count=1)
+        if not found:
+            raise PluginError(f"book: Material's page no longer matches {pattern.pattern[:40]!r}: "
+                              "update sitebuild/hooks/book.py, or the book may show the dark theme")
     html = DARK_PICTURE.sub("", html)
     html = LIGHT_PICTURE.sub(lambda m: m.group(1) + m.group(2).replace(' loading="lazy"', ""), html)
     html = NOSCRIPT.sub(r"\1", html)
