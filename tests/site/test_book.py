@@ -87,7 +87,7 @@ def test_the_pdf_has_every_title_in_reading_order_after_its_contents(site, pdf_p
     assert not missing, "missing from the PDF, or out of order: " + ", ".join(missing)
     with capsys.disabled():
         print(f"\nbook PDF: {(site / PDF).stat().st_size / 1e6:.1f} MB, {len(pdf_pages)} pages, "
-              f"{len(chapters)} chapters, {len(titles) - len(chapters)} sections")
+              f"{len(chapters)} page titles (h1), {len(titles) - len(chapters)} section titles (h2)")
 
 
 def test_every_chapter_starts_a_pdf_page(site, pdf_pages):
@@ -114,6 +114,12 @@ def test_the_book_page_has_the_maths_and_static_widgets_and_no_site_scripts(site
     # a widget is either empty (its picture or table says it) or holds its static version
     assert "<noscript>" not in book and not re.search(r'<div class="mg-widget"[^>]*></div>', book)
     assert not re.search(r'src="[^"]*assets/javascripts/(widgets|python|try-it)', book)
+
+
+def test_the_book_page_finds_the_site_from_where_it_is(site):
+    book = (site / BOOK).read_text()
+    assert '"base": ".."' in book
+    assert not re.search(r'(?:href|src)="/', book)
 
 
 def test_the_home_page_and_the_complete_program_link_the_book(site):

@@ -39,8 +39,8 @@ EMPTY_WIDGET = re.compile(r'<div class="mg-widget"[^>]*></div>')
 # Material's palette toggle and the script that applies a saved palette go.
 PALETTE = (re.compile(r'<form class="md-header__option" data-md-component="palette">.*?</form>', re.S),
            re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S))
-# Material's own script stays (it lays the page out); the site's interactive ones go.
-SITE_SCRIPTS = ("widgets.js", "python.js", "try-it.js", "accessibility.js")
+# Material's own script and accessibility.js (wide regions focusable) stay; the interactive ones go.
+SITE_SCRIPTS = ("widgets.js", "python.js", "try-it.js")
 PRINT_CSS = """<style media="print">
   .md-header, .md-footer, .md-sidebar--secondary, .md-source-file, .headerlink,
   #print-site-banner { display: none !important; }
@@ -80,6 +80,9 @@ def printable(html):
         if not found:
             raise PluginError(f"book: Material's page no longer matches {pattern.pattern[:40]!r}: "
                               "update sitebuild/hooks/book.py, or the book may show the dark theme")
+    # the plugin renders the page's config with an absolute base, wrong under a sub-path (GitHub Pages)
+    html = html.replace('<script id="__config" type="application/json">{"annotate": null, "base": "/",',
+                        '<script id="__config" type="application/json">{"annotate": null, "base": "..",', 1)
     html = DARK_PICTURE.sub("", html)
     html = LIGHT_PICTURE.sub(lambda m: m.group(1) + m.group(2).replace(' loading="lazy"', ""), html)
     html = NOSCRIPT.sub(r"\1", html)
