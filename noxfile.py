@@ -219,7 +219,8 @@ def docs(session):
     shared = Shared(session)
     npm_ci(session)
     site = site_dir(session)
-    shared.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site)
+    # only these strict builds print the book to PDF (sitebuild/hooks/book.py)
+    shared.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env={"MICROGPT_BOOK_PDF": "1"})
     shared.run("pytest", "tests/site", f"--site={site}", *BROWSER_WORKERS, *session.posargs)
 
 
@@ -321,7 +322,8 @@ def reproduce_downloads(session):
     shared = Shared(session)
     npm_ci(session)
     site = session.create_tmp() + "/site"
-    shared.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site)
+    # only these strict builds print the book to PDF (sitebuild/hooks/book.py)
+    shared.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env={"MICROGPT_BOOK_PDF": "1"})
     shared.run("pytest", "tests/site/test_downloads.py", f"--site={site}", "--full-runs", "-v",
                *session.posargs)
 

@@ -46,7 +46,8 @@ def site_url(site):
 
 def test_every_download_is_built(site):
     built = sorted(path.name for path in (site / "downloads").iterdir())
-    assert built == sorted([*(f"{step}.py" for step in STEPS), "names.txt", "names.txt.sha256", WHEEL])
+    assert built == sorted([*(f"{step}.py" for step in STEPS), "names.txt", "names.txt.sha256", WHEEL,
+                            "microgpt-visualized.pdf"])  # the book (tests/site/test_book.py)
 
 
 def test_each_step_page_and_the_complete_program_link_their_files(site):

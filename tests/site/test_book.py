@@ -1,0 +1,128 @@
+"""The book (docs/sitebuild/sitebuild/hooks/book.py): the whole guide as one
+printable page, book/, and its PDF among the downloads. What the book must
+hold is read from the nav and the site's own pages, never typed here."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+MKDOCS_YML = Path(__file__).parents[2] / "mkdocs.yml"
+BOOK = "book/index.html"
+PDF = "downloads/microgpt-visualized.pdf"
+HEADING = re.compile(r"<h([12])[^>]*>(.*?)</h\1>", re.S)
+LIGHT_PICTURE = re.compile(r'<img [^>]*src="[^"]*?(pictures/[^"#]+-light\.svg)#only-light"')
+
+
+def nav_entries():
+    """(title in the nav or None, page) of each Markdown page of the nav, in
+    reading order (the notebooks stay out of the book)."""
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    nav = yaml.load(MKDOCS_YML.read_text(), Loader=Loader)["nav"]
+
+    def walk(items):
+        for item in items:
+            for title, value in item.items() if isinstance(item, dict) else [(None, item)]:
+                yield from walk(value) if isinstance(value, list) else [(title, value)]
+
+    return [(title, page) for title, page in walk(nav) if page.endswith(".md")]
+
+
+def nav_pages():
+    return [page for title, page in nav_entries()]
+
+
+def built(site, page):
+    path = page.removesuffix(".md")
+    path = path.removesuffix("index") if path.endswith("index") else path + "/"
+    return (site / path / "index.html").read_text()
+
+
+def text(fragment):
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).replace("¶", "").strip()
+
+
+def squeeze(words):
+    """Text compared without spaces or case: PDF extraction breaks lines and spaces at will."""
+    return re.sub(r"\s+", "", words).lower()
+
+
+def headings(site):
+    """Each nav page's title (h1) and section titles (h2), in reading order."""
+    found = []
+    for page in nav_pages():
+        article = re.search(r"<article[^>]*>(.*?)</article>", built(site, page), re.S).group(1)
+        found += [(int(level), text(title)) for level, title in HEADING.findall(article)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(site):
+    path = site / PDF
+    assert path.stat().st_size > 0, f"/{PDF} is empty: only the build with MICROGPT_BOOK_PDF=1 makes it"
+    return [squeeze(page.extract_text()) for page in PdfReader(path).pages]
+
+
+def test_the_pdf_has_every_title_in_reading_order_after_its_contents(site, pdf_pages, capsys):
+    titles = headings(site)
+    chapters = [title for level, title in titles if level == 1]
+    everything = "".join(pdf_pages)
+    at = everything.index("contents")
+    for nav_title, page in nav_entries():  # the table of contents lists every page, in order
+        entry = squeeze(nav_title or text(HEADING.search(built(site, page).split("<article", 1)[1]).group(2)))
+        at = everything.index(entry, at) + len(entry)
+    missing = []
+    for level, title in titles:  # then the body has every title, in order
+        found = everything.find(squeeze(title), at)
+        if found < 0:
+            missing.append(f"h{level} {title!r}")
+        else:
+            at = found + len(squeeze(title))
+    assert not missing, "missing from the PDF, or out of order: " + ", ".join(missing)
+    with capsys.disabled():
+        print(f"\nbook PDF: {(site / PDF).stat().st_size / 1e6:.1f} MB, {len(pdf_pages)} pages, "
+              f"{len(chapters)} page titles (h1), {len(titles) - len(chapters)} section titles (h2)")
+
+
+def test_every_chapter_starts_a_pdf_page(site, pdf_pages):
+    chapters = [title for level, title in headings(site) if level == 1]
+    tops = [page[:120] for page in pdf_pages]
+    late = [chapter for chapter in chapters if not any(squeeze(chapter) in top for top in tops)]
+    assert not late, f"chapters that do not open a page: {late}"
+
+
+def test_the_book_page_has_every_picture_in_the_light_theme_only(site):
+    book = (site / BOOK).read_text()
+    on_pages = {picture for page in nav_pages() for picture in LIGHT_PICTURE.findall(built(site, page))}
+    assert on_pages, "no picture found on the site's pages: the pattern is out of date"
+    assert set(LIGHT_PICTURE.findall(book)) == on_pages
+    assert "#only-dark" not in book
+    lazy = re.search(r'<img [^>]*#only-light"[^>]*loading="lazy"', book)
+    assert not lazy, "a lazy picture may be missing from the print"
+
+
+def test_the_book_page_has_the_maths_and_static_widgets_and_no_site_scripts(site):
+    book = (site / BOOK).read_text()
+    maths = sum(built(site, page).count("<math") for page in nav_pages())
+    assert maths and book.count("<math") == maths
+    # a widget is either empty (its picture or table says it) or holds its static version
+    assert "<noscript>" not in book and not re.search(r'<div class="mg-widget"[^>]*></div>', book)
+    assert not re.search(r'src="[^"]*assets/javascripts/(widgets|python|try-it)', book)
+
+
+def test_the_book_page_finds_the_site_from_where_it_is(site):
+    book = (site / BOOK).read_text()
+    assert '"base": ".."' in book
+    assert not re.search(r'(?:href|src)="/', book)
+
+
+def test_the_home_page_and_the_complete_program_link_the_book(site):
+    assert 'href="book/"' in (site / "index.html").read_text()
+    assert f'href="{PDF}"' in (site / "index.html").read_text()
+    assert f'href="../{PDF}"' in (site / "complete-program" / "index.html").read_text()
