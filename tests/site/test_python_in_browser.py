@@ -7,6 +7,9 @@ Measured times are printed (pytest -s) for the notes of the issue.
 """
 
 import re
+import shlex
+import subprocess
+import sys
 import time
 from contextlib import ExitStack
 
@@ -222,7 +225,24 @@ def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page)
     status.filter(has_text="contains 'B'").wait_for(timeout=30_000)
 
 
-def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page):
+def shown_names(names):
+    return ", ".join(name or "(empty)" for name in names)
+
+
+def assert_the_caption_code_runs(box, site, names):
+    """The command the caption shows gives the same names in a terminal, beside the model file
+    it links."""
+    link = box.locator(".mg-readout a")
+    model_file = site / "widgets" / link.get_attribute("download")
+    assert link.get_attribute("href").endswith(f"widgets/{model_file.name}") and model_file.exists()
+    command = shlex.split(box.locator(".mg-sample-code").inner_text())
+    assert command[:2] == ["python", "-c"]
+    run = subprocess.run([sys.executable, *command[1:]], cwd=model_file.parent,
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.rstrip("\n") == ", ".join(names)
+
+
+def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page, site):
     page = python_page("step-5/04-training-results/")
     box = page.locator('.mg-widget[data-widget="sample-names"]')
     assert box.get_attribute("data-model") == "step5"
@@ -231,11 +251,12 @@ def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_pa
     box.get_by_role("button", name="Sample 10 names").click()
     box.locator(".mg-readout").filter(has_text="gives these names again").wait_for(timeout=PYTHON_TIMEOUT_MS)
     expected = analysis.sample_names(load("step5", RESULTS_DIR), 10, 0.8, 7)
-    assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
+    assert box.locator(".mg-sampled-names").inner_text() == shown_names(expected)
+    assert_the_caption_code_runs(box, site, expected)
     assert "seed=7" in page.url and "T=0.8" in page.url
 
 
-def test_sampling_from_the_trained_step_1_model_on_1_9(python_page):
+def test_sampling_from_the_trained_step_1_model_on_1_9(python_page, site):
     """Step 1's results keep no trained weights: the build re-trains it
     (ch1.step1_trained_state, checked against the results file)."""
     step1 = load("step1", RESULTS_DIR)
@@ -247,4 +268,5 @@ def test_sampling_from_the_trained_step_1_model_on_1_9(python_page):
     box.get_by_role("button", name="Sample 10 names").click()
     box.locator(".mg-readout").filter(has_text="gives these names again").wait_for(timeout=PYTHON_TIMEOUT_MS)
     expected = analysis.sample_names(model, 10, 1.0, 42)
-    assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
+    assert box.locator(".mg-sampled-names").inner_text() == shown_names(expected)
+    assert_the_caption_code_runs(box, site, expected)

@@ -176,7 +176,7 @@
       return box;
     });
 
-    const asked = state.get("smooth") === null ? -1 : loss.windows.indexOf(Number(state.get("smooth")));
+    const asked = loss.windows.indexOf(state.number("smooth"));
     const windowSlider = el("input", {
       type: "range",
       min: "0",
