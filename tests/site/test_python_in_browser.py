@@ -34,6 +34,10 @@ SAMPLE_BLOCKS = {  # page: which of its "Try it" blocks (by order on the page) t
 }
 
 
+# The top of an element is inside the window.
+IN_VIEW = "node => { const top = node.getBoundingClientRect().top; return top >= 0 && top < innerHeight; }"
+
+
 def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
     """Press Run on block `index` and wait for it to end; returns (output, note, seconds)."""
     bar = page.locator(".mg-run-bar").nth(index)
@@ -42,6 +46,7 @@ def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
     bar.get_by_role("button", name="Run this code in your browser").click()
     page.wait_for_selector(f'.mg-run[data-block="{index}"]:is([data-state="done"], [data-state="failed"])',
                            timeout=timeout)
+    assert panel.evaluate(IN_VIEW), "the output of Run is out of sight"
     return (panel.locator(".mg-run-output").inner_text(), panel.locator(".mg-run-note").inner_text(),
             time.perf_counter() - started)
 
@@ -88,6 +93,34 @@ def test_nothing_of_pyodide_is_downloaded_before_the_first_run(python_page):
     assert python_workers() == []
     run_block(page, 0)
     assert len(python_workers()) == 1
+
+
+# Every text the loading line of block 0 shows while Python starts, recorded in the page.
+RECORD_PROGRESS = """() => {
+  window.progressSeen = [];
+  new MutationObserver(() => {
+    const line = document.querySelector('.mg-run[data-block="0"] .mg-run-progress span');
+    const seen = window.progressSeen;
+    if (line && seen.at(-1) !== line.textContent) seen.push(line.textContent);
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+}"""
+
+
+def test_the_loading_line_names_the_phase_and_its_clock_keeps_moving(python_page):
+    page = python_page("step-0/02-tokenizer/")
+    page.evaluate(RECORD_PROGRESS)
+    run_block(page, 0)
+    seen = page.evaluate("window.progressSeen")[1:]  # after the line's first words, "Starting Python…"
+    line = re.compile(r"Starting Python in your browser, ([A-Za-z. ]+): ([\d.]+) MB of [\d.]+ MB, ([\d.]+) s")
+    shown = [line.fullmatch(text) for text in seen]
+    assert shown and all(shown), seen
+    phases = [match.group(1) for match in shown]
+    assert {"downloading and starting Python", "installing the microgpt package"} <= set(phases), phases
+    # the clock moves even where the bytes stand still (the interpreter starting)
+    clock = [float(match.group(3)) for match in shown]
+    assert clock == sorted(clock)
+    still = [seconds for match, seconds in zip(shown, clock) if match.group(2) == shown[-1].group(2)]
+    assert len(still) >= 2 and still[-1] > still[0], seen
 
 
 def test_run_prints_the_pages_output_on_every_step(python_page):

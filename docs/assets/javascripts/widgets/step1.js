@@ -958,7 +958,7 @@
       const loading = (s) => {
         if (running && s.state === "loading" && s.total)
           status.textContent =
-            `Starting Python: ${(s.loaded / 1e6).toFixed(1)} of ${(s.total / 1e6).toFixed(1)} ` +
+            `Starting Python, ${s.phase}: ${(s.loaded / 1e6).toFixed(1)} of ${(s.total / 1e6).toFixed(1)} ` +
             `MB, ${s.seconds.toFixed(1)} s`;
       };
       const unsubscribe = MicroGPT.python.onStatus(loading);
