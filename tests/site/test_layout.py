@@ -22,4 +22,4 @@ def test_the_copy_button_covers_no_line_of_code_or_output(browser, root, page_pa
         blocks = page.evaluate(LINE_ENDS_AND_BUTTONS)
         assert blocks
         for line_end, button in blocks:
-            assert line_end <= button, f"{page_path}, {width} px: lines end at {line_end}, the button at {button}"
+            assert line_end <= button, f"{page_path}, {width} px: lines end at {line_end}, button at {button}"

@@ -188,8 +188,28 @@ def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
           f"{time.perf_counter() - started:.1f} s)")
     assert box.get_attribute("data-final-mean") == f"{mean_last(step1['losses']):.4f}"
     assert f"Mean loss of the last {WINDOW} names: {mean_last(step1['losses']):.4f}." in status
-    assert box.locator(".mg-live-samples").inner_text() == "Names it made: " + ", ".join(step1["samples"])
+    assert box.locator(".mg-live-samples").inner_text() == "Names it made: " + shown_names(step1["samples"])
     assert box.locator("path.mg-series").get_attribute("d").count("L") == len(step1["losses"]) - 1
+
+
+def test_live_training_says_one_step_and_when_training_diverged(python_page):
+    """A 1-step run says "1 step", with no speed of 0 steps/s; a learning rate of 1e9
+    makes the weights blow up, and the widget says that training diverged and why."""
+    page = python_page("step-1/09-training/")
+    box = page.locator('.mg-widget[data-widget="live-training"]')
+    status = box.locator(".mg-live-status")
+    box.get_by_label("steps", exact=True).fill("1")
+    box.get_by_role("button", name="Train in your browser").click()
+    status.filter(has_text="Done:").wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
+    assert status.inner_text().startswith("Done: 1 step in ")
+    box.get_by_label("steps", exact=True).fill("3")
+    box.get_by_label("learning rate", exact=True).fill("1e9")
+    box.get_by_role("button", name="Train in your browser").click()
+    error = box.locator(".mg-live-status .mg-error")
+    error.wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
+    said = error.inner_text()
+    assert re.match(r"training diverged \(\d of 3 steps done\): at learning rate 1000000000", said), said
+    assert "try a smaller learning rate" in said
 
 
 def test_stop_ends_a_live_training_between_two_steps(python_page):
