@@ -23,3 +23,14 @@ def test_the_copy_button_covers_no_line_of_code_or_output(browser, root, page_pa
         assert blocks
         for line_end, button in blocks:
             assert line_end <= button, f"{page_path}, {width} px: lines end at {line_end}, button at {button}"
+
+
+@pytest.mark.parametrize("graph", [0, 1])
+def test_the_backward_graph_fits_its_frame_on_a_desktop(browser, root, graph):
+    """2.5 at 1280 px: every box of the graph in sight, with no sideways scrolling."""
+    url = f"{root}step-2/05-backward/?graph={graph}"
+    with open_page(browser, url, viewport={"width": 1280, "height": 900}) as page:
+        frame = page.locator('.mg-widget[data-widget="backward-graph"] .mg-graph-frame')
+        frame.locator("svg").wait_for()
+        widths = frame.evaluate("frame => [frame.scrollWidth, frame.clientWidth]")
+        assert widths[0] <= widths[1], f"the graph is {widths[0]} px wide in a {widths[1]} px frame"
