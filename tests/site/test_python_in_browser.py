@@ -193,13 +193,16 @@ def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
 
 
 def test_live_training_says_one_step_and_when_training_diverged(python_page):
-    """A 1-step run says "1 step", with no speed of 0 steps/s; a learning rate of 1e9
+    """The gradient check before step 1 is announced; a 1-step run says "1 step"; a learning rate of 1e9
     makes the weights blow up, and the widget says that training diverged and why."""
     page = python_page("step-1/09-training/")
     box = page.locator('.mg-widget[data-widget="live-training"]')
     status = box.locator(".mg-live-status")
     box.get_by_label("steps", exact=True).fill("1")
     box.get_by_role("button", name="Train in your browser").click()
+    # before step 1, the numerical gradient check: said, with a clock, rather than a silent "Training…"
+    checking = status.filter(has_text="Checking the gradient numerically before step 1")
+    checking.wait_for(timeout=PYTHON_TIMEOUT_MS)
     status.filter(has_text="Done:").wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
     assert status.inner_text().startswith("Done: 1 step in ")
     box.get_by_label("steps", exact=True).fill("3")

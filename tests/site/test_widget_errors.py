@@ -83,10 +83,13 @@ def test_the_dot_product_says_when_its_numbers_overflow(widget):
     ("temperature", "-1", "The temperature must be a number of at least 0.001"),
     ("seed", "1.5", "The seed must be a whole number"),
     ("steps", "100000", "Steps must be a whole number from 1 to 10000"),
+    ("your own names, one per line", "ava\n" + "a" * 100, "Line 2 of your names has 100 characters"),
+    ("your own names, one per line", "ava\n" * 50001, "You pasted 50,001 names; at most 50,000"),
 ])
 def test_live_training_refuses_a_bad_setting_before_python_loads(widget, field, value, says):
     page, box = widget("live-training")
-    box.get_by_label(field, exact=True).fill(value)
+    box.locator("summary").click()  # opens "Train on your own names"
+    box.get_by_label(field, exact=True).evaluate("(input, value) => { input.value = value; }", value)
     box.get_by_role("button", name="Train in your browser").click()
     assert says in box.locator(".mg-error").inner_text()
     assert not [url for url in page.loaded if "pyodide" in url or "python-worker" in url]

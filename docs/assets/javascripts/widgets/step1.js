@@ -832,6 +832,25 @@
     },
     seed: { whole: true, lo: -Infinity, hi: Infinity, says: "The seed must be a whole number, e.g. 42." },
   };
+  // The reader's own names: as many and as long as names.txt's (the gradient check before step 1 grows with
+  // the first name's length, and Steps 3-5 see 16 positions at most).
+  const MAX_OWN_NAMES = 50000,
+    MAX_NAME_LENGTH = 15;
+  // What is wrong with the pasted names, or null.
+  function ownNamesProblem(text) {
+    const lines = text.split("\n").map((line) => line.trim());
+    const count = lines.filter(Boolean).length;
+    if (count > MAX_OWN_NAMES)
+      return `You pasted ${count.toLocaleString("en")} names; at most ${MAX_OWN_NAMES.toLocaleString("en")}, please.`;
+    const long = lines.findIndex((line) => [...line].length > MAX_NAME_LENGTH);
+    if (long >= 0)
+      return (
+        `Line ${long + 1} of your names has ${[...lines[long]].length} characters; ` +
+        `a name may have at most ${MAX_NAME_LENGTH}, like the longest of names.txt.`
+      );
+    return null;
+  }
+
   // The settings as numbers, or the first one that is not acceptable (its message).
   function readSettings(fields) {
     const values = {};
@@ -932,8 +951,9 @@
     describe();
     async function start() {
       const { values, problem } = readSettings(fields);
-      if (problem) {
-        status.replaceChildren(error(problem));
+      const namesProblem = ownNamesProblem(names.value);
+      if (problem || namesProblem) {
+        status.replaceChildren(error(problem || namesProblem));
         return;
       }
       const steps = values.steps;
@@ -962,6 +982,17 @@
             `MB, ${s.seconds.toFixed(1)} s`;
       };
       const unsubscribe = MicroGPT.python.onStatus(loading);
+      // Before step 1 the program checks its gradient numerically (one forward pass per weight): say so, with a clock.
+      let printed = "";
+      const firstPhase =
+        program === "step1" // only Step 1's program checks its gradient (microgpt.step1_gradient_descent.run)
+          ? "Checking the gradient numerically before step 1, one forward pass per weight"
+          : "Preparing step 1";
+      const beforeFirstStep = setInterval(() => {
+        if (!running || last !== null || !MicroGPT.python.started() || !printed) return;
+        const seconds = ((performance.now() - started) / 1000).toFixed(0);
+        status.textContent = `${printed} ${firstPhase}… ${seconds} s`;
+      }, 500);
       let firstStep = null,
         averagingWindow = null; // microgpt.live sends the window with the steps
       const result = await MicroGPT.python.train(
@@ -974,6 +1005,9 @@
           names: names.value.trim() ? names.value : null,
         },
         {
+          onOutput(text) {
+            if (text.startsWith("num params")) printed = `Python is ready: ${text.trim()}.`;
+          },
           onSteps(points, size) {
             if (!points.length) return;
             if (firstStep === null) firstStep = performance.now();
@@ -995,6 +1029,7 @@
         },
       );
       unsubscribe();
+      clearInterval(beforeFirstStep);
       running = false;
       train.disabled = false;
       stop.hidden = true;
