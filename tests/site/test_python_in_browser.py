@@ -7,6 +7,9 @@ Measured times are printed (pytest -s) for the notes of the issue.
 """
 
 import re
+import shlex
+import subprocess
+import sys
 import time
 from contextlib import ExitStack
 
@@ -31,6 +34,10 @@ SAMPLE_BLOCKS = {  # page: which of its "Try it" blocks (by order on the page) t
 }
 
 
+# The top of an element is inside the window.
+IN_VIEW = "node => { const top = node.getBoundingClientRect().top; return top >= 0 && top < innerHeight; }"
+
+
 def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
     """Press Run on block `index` and wait for it to end; returns (output, note, seconds)."""
     bar = page.locator(".mg-run-bar").nth(index)
@@ -39,6 +46,7 @@ def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
     bar.get_by_role("button", name="Run this code in your browser").click()
     page.wait_for_selector(f'.mg-run[data-block="{index}"]:is([data-state="done"], [data-state="failed"])',
                            timeout=timeout)
+    assert panel.evaluate(IN_VIEW), "the output of Run is out of sight"
     return (panel.locator(".mg-run-output").inner_text(), panel.locator(".mg-run-note").inner_text(),
             time.perf_counter() - started)
 
@@ -85,6 +93,34 @@ def test_nothing_of_pyodide_is_downloaded_before_the_first_run(python_page):
     assert python_workers() == []
     run_block(page, 0)
     assert len(python_workers()) == 1
+
+
+# Every text the loading line of block 0 shows while Python starts, recorded in the page.
+RECORD_PROGRESS = """() => {
+  window.progressSeen = [];
+  new MutationObserver(() => {
+    const line = document.querySelector('.mg-run[data-block="0"] .mg-run-progress span');
+    const seen = window.progressSeen;
+    if (line && seen.at(-1) !== line.textContent) seen.push(line.textContent);
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+}"""
+
+
+def test_the_loading_line_names_the_phase_and_its_clock_keeps_moving(python_page):
+    page = python_page("step-0/02-tokenizer/")
+    page.evaluate(RECORD_PROGRESS)
+    run_block(page, 0)
+    seen = page.evaluate("window.progressSeen")[1:]  # after the line's first words, "Starting Python…"
+    line = re.compile(r"Starting Python in your browser, ([A-Za-z. ]+): ([\d.]+) MB of [\d.]+ MB, ([\d.]+) s")
+    shown = [line.fullmatch(text) for text in seen]
+    assert shown and all(shown), seen
+    phases = [match.group(1) for match in shown]
+    assert {"downloading and starting Python", "installing the microgpt package"} <= set(phases), phases
+    # the clock moves even where the bytes stand still (the interpreter starting)
+    clock = [float(match.group(3)) for match in shown]
+    assert clock == sorted(clock)
+    still = [seconds for match, seconds in zip(shown, clock) if match.group(2) == shown[-1].group(2)]
+    assert len(still) >= 2 and still[-1] > still[0], seen
 
 
 def test_run_prints_the_pages_output_on_every_step(python_page):
@@ -152,8 +188,31 @@ def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
           f"{time.perf_counter() - started:.1f} s)")
     assert box.get_attribute("data-final-mean") == f"{mean_last(step1['losses']):.4f}"
     assert f"Mean loss of the last {WINDOW} names: {mean_last(step1['losses']):.4f}." in status
-    assert box.locator(".mg-live-samples").inner_text() == "Names it made: " + ", ".join(step1["samples"])
+    assert box.locator(".mg-live-samples").inner_text() == "Names it made: " + shown_names(step1["samples"])
     assert box.locator("path.mg-series").get_attribute("d").count("L") == len(step1["losses"]) - 1
+
+
+def test_live_training_says_one_step_and_when_training_diverged(python_page):
+    """The gradient check before step 1 is announced; a 1-step run says "1 step"; a learning rate of 1e9
+    makes the weights blow up, and the widget says that training diverged and why."""
+    page = python_page("step-1/09-training/")
+    box = page.locator('.mg-widget[data-widget="live-training"]')
+    status = box.locator(".mg-live-status")
+    box.get_by_label("steps", exact=True).fill("1")
+    box.get_by_role("button", name="Train in your browser").click()
+    # before step 1, the numerical gradient check: said, with a clock, rather than a silent "Training…"
+    checking = status.filter(has_text="Checking the gradient numerically before step 1")
+    checking.wait_for(timeout=PYTHON_TIMEOUT_MS)
+    status.filter(has_text="Done:").wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
+    assert status.inner_text().startswith("Done: 1 step in ")
+    box.get_by_label("steps", exact=True).fill("3")
+    box.get_by_label("learning rate", exact=True).fill("1e9")
+    box.get_by_role("button", name="Train in your browser").click()
+    error = box.locator(".mg-live-status .mg-error")
+    error.wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
+    said = error.inner_text()
+    assert re.match(r"training diverged \(\d of 3 steps done\): at learning rate 1000000000", said), said
+    assert "try a smaller learning rate" in said
 
 
 def test_stop_ends_a_live_training_between_two_steps(python_page):
@@ -222,7 +281,24 @@ def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page)
     status.filter(has_text="contains 'B'").wait_for(timeout=30_000)
 
 
-def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page):
+def shown_names(names):
+    return ", ".join(name or "(empty)" for name in names)
+
+
+def assert_the_caption_code_runs(box, site, names):
+    """The command the caption shows gives the same names in a terminal, beside the model file
+    it links."""
+    link = box.locator(".mg-readout a")
+    model_file = site / "widgets" / link.get_attribute("download")
+    assert link.get_attribute("href").endswith(f"widgets/{model_file.name}") and model_file.exists()
+    command = shlex.split(box.locator(".mg-sample-code").inner_text())
+    assert command[:2] == ["python", "-c"]
+    run = subprocess.run([sys.executable, *command[1:]], cwd=model_file.parent,
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.rstrip("\n") == ", ".join(names)
+
+
+def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page, site):
     page = python_page("step-5/04-training-results/")
     box = page.locator('.mg-widget[data-widget="sample-names"]')
     assert box.get_attribute("data-model") == "step5"
@@ -231,11 +307,12 @@ def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_pa
     box.get_by_role("button", name="Sample 10 names").click()
     box.locator(".mg-readout").filter(has_text="gives these names again").wait_for(timeout=PYTHON_TIMEOUT_MS)
     expected = analysis.sample_names(load("step5", RESULTS_DIR), 10, 0.8, 7)
-    assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
+    assert box.locator(".mg-sampled-names").inner_text() == shown_names(expected)
+    assert_the_caption_code_runs(box, site, expected)
     assert "seed=7" in page.url and "T=0.8" in page.url
 
 
-def test_sampling_from_the_trained_step_1_model_on_1_9(python_page):
+def test_sampling_from_the_trained_step_1_model_on_1_9(python_page, site):
     """Step 1's results keep no trained weights: the build re-trains it
     (ch1.step1_trained_state, checked against the results file)."""
     step1 = load("step1", RESULTS_DIR)
@@ -247,4 +324,5 @@ def test_sampling_from_the_trained_step_1_model_on_1_9(python_page):
     box.get_by_role("button", name="Sample 10 names").click()
     box.locator(".mg-readout").filter(has_text="gives these names again").wait_for(timeout=PYTHON_TIMEOUT_MS)
     expected = analysis.sample_names(model, 10, 1.0, 42)
-    assert box.locator(".mg-sampled-names").inner_text() == ", ".join(expected)
+    assert box.locator(".mg-sampled-names").inner_text() == shown_names(expected)
+    assert_the_caption_code_runs(box, site, expected)

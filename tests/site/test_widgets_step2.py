@@ -113,6 +113,27 @@ def test_loss_curves_label_each_step_with_the_mean_of_its_last_names(widget, pag
     assert line.is_visible()
 
 
+@pytest.mark.parametrize("page_path, steps", [("step-2/08-same-results/", range(3)),
+                                               ("step-5/04-training-results/", range(6))])
+def test_loss_chart_has_loss_and_step_ticks(widget, page_path, steps):
+    """Round loss values between the lowest and highest mean drawn (window 50, the package's
+    running means), evenly spaced and placed in order; step labels up to the last step."""
+    page, box = widget("loss-curves", page_path)
+    means = [running_mean(load(f"step{step}", RESULTS_DIR)["losses"], 50) for step in steps]
+    lo, hi = min(map(min, means)), max(map(max, means))
+    ticks = box.locator(".mg-loss-axis text").evaluate_all(
+        "texts => texts.map((t) => [t.textContent, Number(t.getAttribute('y'))])")
+    values = [float(text.removeprefix("loss ")) for text, _ in ticks]
+    assert len(values) >= 3 and all(lo <= value <= hi for value in values), (values, lo, hi)
+    gaps = {round(b - a, 6) for a, b in zip(values, values[1:])}
+    assert len(gaps) == 1 and gaps.pop() > 0, values
+    heights = [y for _, y in ticks]
+    assert heights == sorted(heights, reverse=True)  # a larger loss is drawn higher
+    step_labels = [int(text) for text in box.locator(".mg-step-axis text").evaluate_all(
+        "texts => texts.map((t) => t.textContent)")]
+    assert step_labels == sorted(step_labels) and step_labels[-1] == len(means[0])
+
+
 def check_readout(box):
     """The readout's values against the package's running mean, at the step
     and window the widget shows; returns the training step and the steps read."""
@@ -143,7 +164,9 @@ def test_loss_chart_reads_every_visible_step_at_a_step_and_window(widget):
     box.locator(".mg-step-3 input").click()  # untick Step 3: the readout drops it
     assert check_readout(box)[1] == {0, 1, 2, 4, 5}
 
-    svg = box.locator("svg").bounding_box()  # hover at 3/4 of the width
+    chart = box.locator("svg")
+    chart.scroll_into_view_if_needed()
+    svg = chart.bounding_box()  # hover at 3/4 of the width
     page.mouse.move(svg["x"] + 0.75 * svg["width"], svg["y"] + svg["height"] / 2)
     training_step, steps = check_readout(box)
     assert abs(training_step - 750) <= 5 and steps == {0, 1, 2, 4, 5}

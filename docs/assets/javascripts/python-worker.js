@@ -35,15 +35,19 @@ function countingFetch(report) {
 
 async function start(runtime) {
   const started = performance.now();
-  let loaded = 0;
-  const progress = (bytes) => {
+  let loaded = 0,
+    phase = "downloading and starting Python"; // loadPyodide does both, and says nothing between them
+  const progress = (bytes = 0, now = phase) => {
     loaded += bytes;
-    postMessage({ type: "progress", loaded, total: runtime.bytes, seconds: (performance.now() - started) / 1000 });
+    phase = now;
+    postMessage({ type: "progress", loaded, total: runtime.bytes, phase });
   };
   self.fetch = countingFetch(progress);
   importScripts(`${runtime.pyodide}pyodide.js`);
   pyodide = await loadPyodide({ indexURL: runtime.pyodide, stdout: () => {}, stderr: () => {} });
+  progress(0, "installing the microgpt package");
   await pyodide.loadPackage(runtime.wheel, { messageCallback: () => {} });
+  progress(0, "reading names.txt");
   const names = await fetch(runtime.names);
   if (!names.ok) throw new Error(`names.txt: HTTP ${names.status}`);
   pyodide.FS.writeFile("/home/pyodide/names.txt", new Uint8Array(await names.arrayBuffer()));

@@ -10,7 +10,7 @@
 //   stop()      a training run stops after its current step; any other code is
 //               interrupted (cross-origin isolated pages) or the worker is
 //               restarted, and the reader is told the session was reset.
-//   onStatus(listener)  calls listener({state: "loading", loaded, total, seconds} | {state: "ready", ...}
+//   onStatus(listener)  calls listener({state: "loading", phase, loaded, total, seconds} | {state: "ready", ...}
 //               | {state: "failed", message} | {state: "reset"}); returns a function that unsubscribes
 (() => {
   "use strict";
@@ -18,6 +18,7 @@
   const script = document.currentScript;
   const siteRoot = script ? new URL("../../", script.src).href : new URL("/", location.href).href;
   const STOP_GRACE_MS = 1000; // after this, Stop restarts the worker
+  const CLOCK_MS = 250; // while Python starts, the loading status is sent again this often, its clock moving
   let worker = null,
     ready = null,
     interrupt = null,
@@ -38,11 +39,17 @@
 
   function startWorker() {
     worker = new Worker(`${siteRoot}assets/javascripts/python-worker.js`);
+    const started = performance.now();
+    let loading = { state: "loading", phase: "starting", loaded: 0, total: 0 };
+    const tell = () => status({ ...loading, seconds: (performance.now() - started) / 1000 });
+    const clock = setInterval(tell, CLOCK_MS);
     ready = new Promise((resolve, reject) => {
       worker.onerror = (event) => reject(new Error(event.message || "the Python worker could not start"));
       worker.onmessage = ({ data }) => {
-        if (data.type === "progress") status({ state: "loading", ...data });
-        else if (data.type === "ready") {
+        if (data.type === "progress") {
+          loading = { state: "loading", phase: data.phase, loaded: data.loaded, total: data.total };
+          tell();
+        } else if (data.type === "ready") {
           interrupt = data.interrupt || null;
           status({ state: "ready", seconds: data.seconds, python: data.python });
           resolve(data);
@@ -50,6 +57,7 @@
         else handle(data);
       };
     });
+    ready.finally(() => clearInterval(clock)).catch(() => {});
     ready.catch((error) => {
       status({ state: "failed", message: error.message });
       fail(`Python could not start in this browser: ${error.message}`);
@@ -66,7 +74,7 @@
         worker.postMessage({ type: "start", runtime });
       })
       .catch((error) => worker.onerror({ message: error.message }));
-    status({ state: "loading", loaded: 0, total: 0, seconds: 0 });
+    tell();
   }
 
   function handle(data) {

@@ -36,7 +36,7 @@
       if (status.state === "loading" && status.total) {
         bar.value = Math.min(status.loaded / status.total, 1);
         text.textContent =
-          `Starting Python in your browser: ${megabytes(status.loaded)} of ` +
+          `Starting Python in your browser, ${status.phase}: ${megabytes(status.loaded)} of ` +
           `${megabytes(status.total)}, ${status.seconds.toFixed(1)} s`;
       } else if (status.state === "ready") {
         line.remove();
@@ -76,6 +76,8 @@
       panel.dataset.state = "running";
       output.textContent = "";
       note.replaceChildren(first ? progressLine() : "");
+      // the panel sits below the page's own output, often out of sight of the Run button: bring it in
+      panel.scrollIntoView({ block: "nearest" });
       run.disabled = true;
       stop.hidden = false;
       const text = code();
@@ -93,6 +95,7 @@
           ? `Ended after ${result.seconds.toFixed(2)} s: see the message below.`
           : `Ran in your browser in ${result.seconds.toFixed(2)} s${same ? ": the same output as the page's." : "."}`;
       panel.dataset.state = result.ok ? "done" : "failed";
+      panel.scrollIntoView({ block: "nearest" });
     }
 
     async function openEditor() {

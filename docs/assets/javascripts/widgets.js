@@ -114,13 +114,26 @@
 
   // What a reader set (a typed name, a slider), kept in the page's URL so that a
   // link shows the same figure: ?KEY=VALUE, one key per widget setting.
+  // Numbers are read strictly, in decimal only: "0x10", "1e999", "", " 7" or "12abc" are no numbers.
+  const WHOLE = /^[+-]?\d{1,15}$/,
+    DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+  // The whole number a reader typed (or an address holds), or null.
+  const wholeNumber = (text) => (text !== null && WHOLE.test(text.trim()) ? Number(text.trim()) : null);
+  // The finite decimal number a reader typed (or an address holds), or null.
+  const decimal = (text) => {
+    const value = text !== null && DECIMAL.test(text.trim()) ? Number(text.trim()) : null;
+    return Number.isFinite(value) ? value : null;
+  };
+  const within = (value, lo, hi) => (value !== null && value >= lo && value <= hi ? value : null);
   const state = {
     get: (key) => new URLSearchParams(location.search).get(key),
     // The address's whole number for `key` if it lies in [lo, hi], else null.
     integer(key, lo = -Infinity, hi = Infinity) {
-      const text = this.get(key),
-        value = Number(text);
-      return text !== null && Number.isInteger(value) && value >= lo && value <= hi ? value : null;
+      return within(wholeNumber(this.get(key)), lo, hi);
+    },
+    // The address's decimal number for `key` if it lies in [lo, hi], else null.
+    number(key, lo = -Infinity, hi = Infinity) {
+      return within(decimal(this.get(key)), lo, hi);
     },
     set(key, value) {
       const url = new URL(location.href);
@@ -142,6 +155,8 @@
     bars,
     plural,
     state,
+    wholeNumber,
+    decimal,
     siteRoot,
   });
 

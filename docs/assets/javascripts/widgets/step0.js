@@ -70,7 +70,8 @@
                 ids
                   .slice(0, -1)
                   .map((id, i) => `${label(id)}→${label(ids[i + 1])}`)
-                  .join(", "),
+                  .join(", ") +
+                (name ? "" : ". That is the empty name's only pair, and names.txt has no empty name: type one."),
             }),
           );
           out.append(row);
@@ -359,7 +360,7 @@
         min: "1",
         max: String(n),
         step: "1",
-        value: MicroGPT.state.get("step") ?? "1",
+        value: String(MicroGPT.state.integer("step", 1, n) ?? 1),
         "aria-label": "training step",
       });
       const readout = el("p", { class: "mg-step-readout", "aria-live": "polite" });

@@ -112,9 +112,11 @@
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean)
-      .map(Number);
-    return values.length && values.every(Number.isFinite) ? values : null;
+      .map(MicroGPT.decimal);
+    return values.length && values.every((v) => v !== null) ? values : null;
   };
+  // Sampled names, comma separated; a name of no letters (BOS at once) is shown as such, not as ", ,".
+  const namesList = (names) => names.map((name) => name || "(empty)").join(", ");
   const shortNumber = (v) => String(Number(v.toFixed(4))); // at most 4 decimals, no trailing zeros
 
   // 1.3: one dot product, term by term: what linear() computes for each row of w.
@@ -151,6 +153,15 @@
         return;
       }
       const terms = ws.map((wi, i) => wi * xs[i]);
+      const sum = terms.reduce((a, b) => a + b, 0); // left to right, as Python's sum()
+      if (!Number.isFinite(sum)) {
+        out.append(
+          error(
+            "These numbers are too large: a product or the sum passes 1.8e308, the largest float. Use smaller ones.",
+          ),
+        );
+        return;
+      }
       const list = el("ul", { class: "mg-terms" });
       terms.forEach((t, i) => {
         list.append(
@@ -162,7 +173,6 @@
           ),
         );
       });
-      const sum = terms.reduce((a, b) => a + b, 0); // left to right, as Python's sum()
       out.append(
         list,
         el(
@@ -196,7 +206,7 @@
       "aria-label": "logits, comma separated",
       spellcheck: "false",
     });
-    const stored = TEMPERATURES.indexOf(Number(MicroGPT.state.get("T")));
+    const stored = TEMPERATURES.indexOf(MicroGPT.state.number("T"));
     const slider = el("input", {
       type: "range",
       min: "0",
@@ -770,10 +780,12 @@
     LOSS_LOW = 1.5,
     LOSS_HIGH = 3.8;
 
-  function number(label, key, value, attrs) {
+  // A number field; the address's value for `key` if it is a (whole, for `whole`) number in [lo, hi], else `value`.
+  function number(label, key, value, attrs, { whole = false, lo = -Infinity, hi = Infinity } = {}) {
+    const asked = whole ? state.integer(key, lo, hi) : state.number(key, lo, hi);
     const input = el("input", {
       type: "number",
-      value: String(state.get(key) ?? value),
+      value: String(asked ?? value),
       "aria-label": label,
       ...attrs,
     });
@@ -806,15 +818,60 @@
     return group;
   }
 
+  // What each setting accepts (microgpt.config.RunConfig checks the same in Python, but only once it has loaded),
+  // and what to say otherwise.
+  const MAX_STEPS = 10000,
+    MIN_TEMPERATURE = 0.001;
+  const RULES = {
+    steps: { whole: true, lo: 1, hi: MAX_STEPS, says: `Steps must be a whole number from 1 to ${MAX_STEPS}.` },
+    lr: { lo: 0, hi: Infinity, says: "The learning rate must be a number of at least 0, e.g. 1.0." },
+    temperature: {
+      lo: MIN_TEMPERATURE,
+      hi: Infinity,
+      says: `The temperature must be a number of at least ${MIN_TEMPERATURE}, e.g. 0.5.`,
+    },
+    seed: { whole: true, lo: -Infinity, hi: Infinity, says: "The seed must be a whole number, e.g. 42." },
+  };
+  // The reader's own names: as many and as long as names.txt's (the gradient check before step 1 grows with
+  // the first name's length, and Steps 3-5 see 16 positions at most).
+  const MAX_OWN_NAMES = 50000,
+    MAX_NAME_LENGTH = 15;
+  // What is wrong with the pasted names, or null.
+  function ownNamesProblem(text) {
+    const lines = text.split("\n").map((line) => line.trim());
+    const count = lines.filter(Boolean).length;
+    if (count > MAX_OWN_NAMES)
+      return `You pasted ${count.toLocaleString("en")} names; at most ${MAX_OWN_NAMES.toLocaleString("en")}, please.`;
+    const long = lines.findIndex((line) => [...line].length > MAX_NAME_LENGTH);
+    if (long >= 0)
+      return (
+        `Line ${long + 1} of your names has ${[...lines[long]].length} characters; ` +
+        `a name may have at most ${MAX_NAME_LENGTH}, like the longest of names.txt.`
+      );
+    return null;
+  }
+
+  // The settings as numbers, or the first one that is not acceptable (its message).
+  function readSettings(fields) {
+    const values = {};
+    for (const f of fields) {
+      const rule = RULES[f.key],
+        value = rule.whole ? MicroGPT.wholeNumber(f.input.value) : MicroGPT.decimal(f.input.value);
+      if (value === null || value < rule.lo || value > rule.hi) return { problem: rule.says };
+      values[f.key] = value;
+    }
+    return { values };
+  }
+
   MicroGPT.widgets["live-training"] = (root) => {
     const program = root.dataset.program || "step1";
     const fields = [
-      number("steps", "steps", 1000, { min: "1", max: "10000", step: "1" }),
+      number("steps", "steps", 1000, { min: "1", max: String(MAX_STEPS), step: "1" }, RULES.steps),
       ...(root.dataset.learningRate
-        ? [number("learning rate", "lr", Number(root.dataset.learningRate), { min: "0", step: "any" })]
+        ? [number("learning rate", "lr", Number(root.dataset.learningRate), { min: "0", step: "any" }, RULES.lr)]
         : []),
-      number("temperature", "temperature", 0.5, { min: "0.01", step: "0.05" }),
-      number("seed", "seed", 42, { step: "1" }),
+      number("temperature", "temperature", 0.5, { min: String(MIN_TEMPERATURE), step: "0.05" }, RULES.temperature),
+      number("seed", "seed", 42, { step: "1" }, RULES.seed),
     ];
     const engines = program.startsWith("step5")
       ? el(
@@ -893,12 +950,13 @@
     let running = false;
     describe();
     async function start() {
-      const values = Object.fromEntries(fields.map((f) => [f.key, Number(f.input.value)]));
-      const steps = values.steps;
-      if (!Number.isInteger(steps) || steps < 1) {
-        status.replaceChildren(error("Steps must be a whole number of at least 1."));
+      const { values, problem } = readSettings(fields);
+      const namesProblem = ownNamesProblem(names.value);
+      if (problem || namesProblem) {
+        status.replaceChildren(error(problem || namesProblem));
         return;
       }
+      const steps = values.steps;
       fields.forEach((f) => {
         state.set(f.key, f.input.value);
       });
@@ -920,10 +978,21 @@
       const loading = (s) => {
         if (running && s.state === "loading" && s.total)
           status.textContent =
-            `Starting Python: ${(s.loaded / 1e6).toFixed(1)} of ${(s.total / 1e6).toFixed(1)} ` +
+            `Starting Python, ${s.phase}: ${(s.loaded / 1e6).toFixed(1)} of ${(s.total / 1e6).toFixed(1)} ` +
             `MB, ${s.seconds.toFixed(1)} s`;
       };
       const unsubscribe = MicroGPT.python.onStatus(loading);
+      // Before step 1 the program checks its gradient numerically (one forward pass per weight): say so, with a clock.
+      let printed = "";
+      const firstPhase =
+        program === "step1" // only Step 1's program checks its gradient (microgpt.step1_gradient_descent.run)
+          ? "Checking the gradient numerically before step 1, one forward pass per weight"
+          : "Preparing step 1";
+      const beforeFirstStep = setInterval(() => {
+        if (!running || last !== null || !MicroGPT.python.started() || !printed) return;
+        const seconds = ((performance.now() - started) / 1000).toFixed(0);
+        status.textContent = `${printed} ${firstPhase}… ${seconds} s`;
+      }, 500);
       let firstStep = null,
         averagingWindow = null; // microgpt.live sends the window with the steps
       const result = await MicroGPT.python.train(
@@ -936,6 +1005,9 @@
           names: names.value.trim() ? names.value : null,
         },
         {
+          onOutput(text) {
+            if (text.startsWith("num params")) printed = `Python is ready: ${text.trim()}.`;
+          },
           onSteps(points, size) {
             if (!points.length) return;
             if (firstStep === null) firstStep = performance.now();
@@ -947,14 +1019,17 @@
             });
             raw.setAttribute("d", rawPath);
             smooth.setAttribute("d", smoothPath);
+            // the speed once steps have run since the first one arrived
             const perSecond = last.step / Math.max((performance.now() - firstStep) / 1000, 1e-3);
+            const speed = last.step ? ` · ${perSecond.toFixed(perSecond < 10 ? 1 : 0)} steps/s` : "";
             status.textContent =
               `step ${last.step + 1} / ${steps} · loss ${last.loss.toFixed(4)} · mean of the ` +
-              `last ${averagingWindow}: ${last.mean.toFixed(4)} · ${perSecond.toFixed(0)} steps/s`;
+              `last ${averagingWindow}: ${last.mean.toFixed(4)}${speed}`;
           },
         },
       );
       unsubscribe();
+      clearInterval(beforeFirstStep);
       running = false;
       train.disabled = false;
       stop.hidden = true;
@@ -962,9 +1037,9 @@
       if (result.ok) {
         root.dataset.finalMean = result.result.final_smoothed.toFixed(4);
         status.textContent =
-          `Done: ${steps} steps in ${seconds} s (${result.result.seconds.toFixed(1)} s of ` +
+          `Done: ${plural(steps, "step")} in ${seconds} s (${result.result.seconds.toFixed(1)} s of ` +
           `training). Mean loss of the last ${averagingWindow} names: ${result.result.final_smoothed.toFixed(4)}.`;
-        samples.replaceChildren(el("strong", { text: "Names it made: " }), result.result.samples.join(", "));
+        samples.replaceChildren(el("strong", { text: "Names it made: " }), namesList(result.result.samples));
       } else {
         const where = last ? ` after step ${last.step + 1}.` : ".";
         status.replaceChildren(
@@ -989,11 +1064,16 @@
       min: "0.1",
       max: "2",
       step: "0.05",
-      value: state.get("T") || "0.5",
+      value: String(state.number("T", 0.1, 2) ?? 0.5),
       "aria-label": "temperature",
     });
     const shownT = el("output", { text: Number(temperature.value).toFixed(2) });
-    const seed = el("input", { type: "number", step: "1", value: state.get("seed") || "42", "aria-label": "seed" });
+    const seed = el("input", {
+      type: "number",
+      step: "1",
+      value: String(state.integer("seed") ?? 42),
+      "aria-label": "seed",
+    });
     const button = el("button", {
       type: "button",
       class: "mg-run-button mg-primary",
@@ -1014,9 +1094,9 @@
 
     button.addEventListener("click", async () => {
       const T = Number(temperature.value),
-        s = Number(seed.value);
-      if (!Number.isInteger(s)) {
-        status.replaceChildren(error("The seed must be a whole number."));
+        s = MicroGPT.wholeNumber(seed.value);
+      if (s === null) {
+        status.replaceChildren(error("The seed must be a whole number, e.g. 42."));
         return;
       }
       state.set("T", temperature.value);
@@ -1029,10 +1109,20 @@
         status.replaceChildren(error(result.message));
         return;
       }
-      names.textContent = result.value.join(", ");
-      status.textContent =
-        `Seed ${s}, T = ${T.toFixed(2)}: microgpt.analysis.sample_names(results, ${SAMPLES}, ${T}, ${s}) ` +
-        "gives these names again, here or in a terminal.";
+      names.textContent = namesList(result.value);
+      const file = `model-${model}.json`;
+      status.replaceChildren(
+        `Seed ${s}, T = ${T.toFixed(2)}. The same names in a terminal, with the package installed and `,
+        el("a", { href: `${MicroGPT.siteRoot}widgets/${file}`, download: file, text: file }),
+        " saved in the folder: ",
+        el("code", {
+          class: "mg-sample-code",
+          text:
+            `python -c "import json; from microgpt.analysis import sample_names; ` +
+            `print(', '.join(sample_names(json.load(open('${file}')), ${SAMPLES}, ${T}, ${s})))"`,
+        }),
+        " gives these names again.",
+      );
     });
 
     root.append(

@@ -132,6 +132,21 @@
   // 2.8 (and 3.8, 4.6, 5.4): the loss curves of the steps so far.
   const SVG = "http://www.w3.org/2000/svg";
 
+  // A round spacing for four to eight ticks over `range`: 1, 2 or 5 times a power of ten.
+  function tickSpacing(range) {
+    const rough = range / 6,
+      power = 10 ** Math.floor(Math.log10(rough));
+    return [1, 2, 5, 10].map((m) => m * power).find((spacing) => spacing >= rough);
+  }
+  // Values from lo to hi at that spacing, each a round number.
+  function ticks(lo, hi) {
+    const spacing = tickSpacing(hi - lo),
+      digits = Math.max(0, -Math.floor(Math.log10(spacing)));
+    const values = [];
+    for (let k = Math.ceil(lo / spacing); k * spacing <= hi; k++) values.push(Number((k * spacing).toFixed(digits)));
+    return { values, digits };
+  }
+
   // The running mean of every step's losses, one toggle per step, a slider for
   // the smoothing window (each window's means computed at build time), and a
   // cursor: hover the chart, or move the "training step" slider, to read the
@@ -141,9 +156,22 @@
     const curves = steps.map((step) => loss.curves[step]);
     const points = curves[0].steps; // every curve is drawn at the same training steps
     const W = 480,
-      H = 220;
+      H = 220,
+      BELOW = 14; // room for the step labels
     const px = (step) => (step / (loss.num_steps - 1)) * W;
-    const svg = svgElement(W, H, "mg-plot mg-wide");
+    const svg = svgElement(W, H + BELOW, "mg-plot mg-wide");
+    const lossAxis = svgChild(svg, "g", { class: "mg-loss-axis" });
+    const stepAxis = svgChild(svg, "g", { class: "mg-step-axis" });
+    svgChild(stepAxis, "line", { x1: 0, y1: H, x2: W, y2: H, class: "mg-axis" });
+    ticks(1, loss.num_steps).values.forEach((step, k, all) => {
+      const anchor = k === 0 && px(step - 1) < 20 ? "start" : k === all.length - 1 ? "end" : "middle";
+      svgChild(
+        stepAxis,
+        "text",
+        { x: px(step - 1).toFixed(1), y: H + BELOW - 2, class: "mg-tick", "text-anchor": anchor },
+        String(step),
+      );
+    });
     const cursor = document.createElementNS(SVG, "line");
     cursor.setAttribute("class", "mg-cursor");
     cursor.setAttribute("y1", "0");
@@ -176,7 +204,7 @@
       return box;
     });
 
-    const asked = state.get("smooth") === null ? -1 : loss.windows.indexOf(Number(state.get("smooth")));
+    const asked = loss.windows.indexOf(state.number("smooth"));
     const windowSlider = el("input", {
       type: "range",
       min: "0",
@@ -204,6 +232,13 @@
       const lo = Math.min(...curves.map((c) => c.smooth[w].lowest)),
         hi = Math.max(...curves.map((c) => c.smooth[w].highest));
       const py = (y) => H - ((y - lo) / (hi - lo)) * (H - 10) - 5;
+      const lossTicks = ticks(lo, hi);
+      lossAxis.replaceChildren();
+      lossTicks.values.forEach((value) => {
+        const y = py(value).toFixed(1);
+        svgChild(lossAxis, "line", { x1: 0, y1: y, x2: W, y2: y, class: "mg-axis", "stroke-dasharray": "2 4" });
+        svgChild(lossAxis, "text", { x: 2, y: y - 2, class: "mg-tick" }, `loss ${value.toFixed(lossTicks.digits)}`);
+      });
       curves.forEach((curve, k) => {
         lines[k].setAttribute(
           "d",

@@ -22,9 +22,10 @@
     if (typedModel) root.append(nameInput(root, typedModel));
     root.append(area);
     withData(root, name, (trace) => {
+      root.mgDraw(trace);
+      // A name in the address waits for Show: Python (about 12 MB) loads only when the reader asks.
       const asked = state.get("name");
-      if (typedModel && asked) root.mgTrace(asked);
-      else root.mgDraw(trace);
+      if (typedModel && asked?.trim()) root.mgOffer(asked.trim());
     });
   }
 
@@ -59,6 +60,10 @@
       state.set("name", name);
       status.textContent = `"${name}", computed in your browser by microgpt.analysis.attention_trace.`;
       root.mgDraw(result.value);
+    };
+    root.mgOffer = (name) => {
+      input.value = name;
+      status.textContent = `Press Show (or Enter) to run the trained model on "${name}" (Python starts on first use).`;
     };
     const go = () => input.value.trim() && root.mgTrace(input.value.trim());
     input.addEventListener(
@@ -95,8 +100,7 @@
 
   // The position asked for in the address (?KEY=N), if it is one of the name's.
   const askedPosition = (key, count, fallback) => {
-    const asked = state.get(key);
-    return asked !== null && Number(asked) >= 0 && Number(asked) < count ? Number(asked) : fallback;
+    return state.integer(key, 0, count - 1) ?? fallback;
   };
 
   // A wide table scrolls sideways inside the page; the keyboard can scroll it too.

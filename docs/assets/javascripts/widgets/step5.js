@@ -61,7 +61,7 @@
       const sy = (y) => H / 2 - (y / stepLimit) * (H / 2 - 4);
       const path = (ys, y) => ys.map((v, i) => `${(i ? "L" : "M") + px(i).toFixed(1)} ${y(v).toFixed(1)}`).join("");
       const where = `${trace.where[0]}[${trace.where[1]}][${trace.where[2]}]`;
-      const asked = state.get("beta1") === null ? -1 : trace.beta1s.indexOf(Number(state.get("beta1")));
+      const asked = trace.beta1s.indexOf(state.number("beta1"));
       const betaSlider = el("input", {
         type: "range",
         min: "0",
