@@ -5,7 +5,10 @@ from contextlib import ExitStack
 
 import pytest
 from browser import CHROMIUM, chromium, open_page, serve
-from widget_pages import WIDGET_PAGES
+from widget_pages import RESULTS_DIR, WIDGET_PAGES
+
+from microgpt.data import Tokenizer
+from microgpt.results import load
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +20,19 @@ def browser():
         pytest.skip("no Chromium on this machine (apt-get install chromium); CI runs these checks")
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def step1():
+    """Step 1's results file."""
+    return load("step1", RESULTS_DIR)
+
+
+@pytest.fixture(scope="session")
+def tokenizer():
+    """The tokenizer of names.txt, from Step 0's results (test_widgets_step0.py builds its own
+    from the names)."""
+    return Tokenizer(load("step0", RESULTS_DIR)["uchars"])
 
 
 @pytest.fixture(scope="session")

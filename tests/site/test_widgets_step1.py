@@ -27,17 +27,6 @@ from microgpt.step1_gradient_descent import (
 from sitebuild import common
 from sitebuild.chapters import step1 as ch1
 
-
-@pytest.fixture(scope="module")
-def step1():
-    return load("step1", RESULTS_DIR)
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return Tokenizer(load("step0", RESULTS_DIR)["uchars"])
-
-
 # 1.2 ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -13,22 +13,10 @@ import pytest
 from widget_pages import RESULTS_DIR, assert_mounted_without_error
 
 from microgpt.analysis import WINDOW, mean_last
-from microgpt.data import Tokenizer
 from microgpt.results import load
 from microgpt.step2_autograd import Value, name_loss, topological_order
 from sitebuild.chapters import step2 as ch2
 from sitebuild.common import running_mean
-
-
-@pytest.fixture(scope="module")
-def step1():
-    return load("step1", RESULTS_DIR)
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return Tokenizer(load("step0", RESULTS_DIR)["uchars"])
-
 
 # 2.5 ---------------------------------------------------------------------------
 
