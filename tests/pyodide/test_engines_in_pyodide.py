@@ -17,11 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_fences_in_pyodide import run_in_pyodide
 
 from microgpt.data import names_path
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_fences_in_pyodide import ROOT, RUNNER, build_wheel  # noqa: E402
 
 SCRIPT = Path(__file__).with_name("engines_side_by_side.py")
 RUNS = ("step5", "fast", "fast_run")
@@ -29,16 +27,8 @@ RUNS = ("step5", "fast", "fast_run")
 
 @pytest.fixture(scope="module")
 def in_pyodide(tmp_path_factory):
-    if not (ROOT / "node_modules" / "pyodide").is_dir():
-        pytest.fail("Pyodide is not installed: run `npm ci` (nox -s codeblocks does)")
     folder = tmp_path_factory.mktemp("engines")
-    wheel = build_wheel(folder)
-    listing = folder / "blocks.json"
-    listing.write_text(json.dumps([{"id": SCRIPT.name, "code": SCRIPT.read_text()}]))
-    done = subprocess.run(["node", str(RUNNER), str(listing), str(wheel), str(names_path())],
-                          capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout)[SCRIPT.name]
+    result = run_in_pyodide(folder, [(SCRIPT.name, SCRIPT.read_text())])[SCRIPT.name]
     assert result["ok"], result["stderr"]
     return json.loads(result["stdout"])
 

@@ -46,18 +46,23 @@ def build_wheel(folder):
     return wheel
 
 
-@pytest.fixture(scope="module")
-def pyodide_results(tmp_path_factory):
+def run_in_pyodide(folder, blocks):
+    """Run each (id, code) block in Pyodide under Node (run_fences.mjs), with the package's
+    wheel built into `folder`; its JSON answer: {id: result, ..., "__runtime__": ...}."""
     if not (ROOT / "node_modules" / "pyodide").is_dir():
         pytest.fail("Pyodide is not installed: run `npm ci` (nox -s codeblocks does)")
-    folder = tmp_path_factory.mktemp("pyodide")
     wheel = build_wheel(folder)
     listing = folder / "blocks.json"
-    listing.write_text(json.dumps([{"id": where, "code": code} for where, code, _ in BLOCKS]))
+    listing.write_text(json.dumps([{"id": block_id, "code": code} for block_id, code in blocks]))
     done = subprocess.run(["node", str(RUNNER), str(listing), str(wheel), str(names_path())],
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
-    results = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def pyodide_results(tmp_path_factory):
+    results = run_in_pyodide(tmp_path_factory.mktemp("pyodide"), [(where, code) for where, code, _ in BLOCKS])
     runtime = results.pop("__runtime__")
     print(f"\nPyodide's Python {runtime['python']}, loaded in {runtime['load_seconds']:.1f} s; "
           f"{len(results)} blocks in {sum(r['seconds'] for r in results.values()):.0f} s")
