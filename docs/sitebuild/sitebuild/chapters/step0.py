@@ -314,7 +314,7 @@ def mostly_unseen(counts, context_lengths=(2, 3)):
     Each counted pair is one position of a name; a longer context has at most
     as many positions, so at most that many of its cells can have been seen."""
     positions = sum(sum(row) for row in counts)
-    checks = [most_of(possible_sequences(n + 1) - positions, possible_sequences(n + 1))
+    checks = [most_of(max(0, possible_sequences(n + 1) - positions), possible_sequences(n + 1))
               for n in context_lengths]
     return Check(all(checks), "; ".join(check.description for check in checks)
                  + f" (at least; {positions} positions read)")
