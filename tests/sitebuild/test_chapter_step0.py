@@ -85,3 +85,33 @@ def test_row_numbers_of_the_stored_table(results, tokenizer):
     row = ch0.count_row(counts, tokenizer, tokenizer.encode("a")[1])
     assert row.size == tokenizer.vocab_size
     assert ch0.cells_between(row, 5) == tokenizer.vocab_size - 6
+
+
+# --- claims ---
+
+def test_barely_moves_draws_the_line_at_five_percent():
+    assert ch0.barely_moves(0.2, 0.195)
+    assert not ch0.barely_moves(0.2, 0.18)
+
+
+def test_below_guess_except_skips_only_the_costly_pair():
+    guess = math.log(common.tokenizer().vocab_size)
+    pairs = [ch0.Pair("BOS", "a", 0.5, guess - 1), ch0.Pair("a", "v", 0.01, guess + 1)]
+    assert ch0.below_guess_except(pairs, 1)
+    assert not ch0.below_guess_except(pairs, 0)
+
+
+def test_falls_then_flattens_needs_a_fast_fall_then_a_slow_one():
+    window = 50
+    falling_fast_first = [3.0] * window + [2.5] * window + [2.4] * 900
+    assert ch0.falls_then_flattens(falling_fast_first, window)
+    steady_fall = [3.0 - 0.001 * step for step in range(1000)]
+    assert not ch0.falls_then_flattens(steady_fall, window)
+    assert not ch0.falls_then_flattens([3.0] * 1000, window)
+
+
+def test_mostly_unseen_bounds_the_seen_cells_by_the_positions_read():
+    empty = ch0.step0_counting.new_count_table(common.tokenizer().vocab_size)
+    assert ch0.mostly_unseen(empty)
+    crowded = [[100] * len(row) for row in empty]  # 72,900 positions: more than half of 27**3
+    assert not ch0.mostly_unseen(crowded)

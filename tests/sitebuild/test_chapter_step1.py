@@ -173,3 +173,8 @@ def test_gradient_error_ratio_and_schedule():
     num_steps = stored("step1")["config"]["num_steps"]
     assert ch1.last_step_learning_rate() == pytest.approx(step1_gradient_descent.LEARNING_RATE / num_steps)
     assert ch1.percent_of_names_seen() == pytest.approx(100 * num_steps / stored("step0")["num_docs"])
+
+
+def test_same_zero_slopes_compares_the_places_of_the_zeros():
+    assert ch1.same_zero_slopes([0.0, 0.5, 0.0], [0.0, 0.4, 0.0])
+    assert not ch1.same_zero_slopes([0.0, 0.5, 1e-12], [0.0, 0.4, 0.0])

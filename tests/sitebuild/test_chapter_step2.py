@@ -81,3 +81,14 @@ def test_example_graph_gradients_by_the_formulas():
     assert graph.formula_grad_b == 2.0 / 8
     assert graph.a.grad == pytest.approx(graph.formula_grad_a)
     assert graph.b.grad == pytest.approx(graph.formula_grad_b)
+
+
+def test_same_printed_run_needs_every_printed_loss_and_every_name(monkeypatch):
+    one = {"losses": [3.29781, 3.1], "samples": ["ava", "bo"]}
+    runs = {"step1": one, "step2": {"losses": [3.29779, 3.1], "samples": ["ava", "bo"]}}
+    monkeypatch.setattr(ch2, "results", runs.get)
+    assert ch2.same_printed_run()  # 3.2978 both, printed with 4 decimals
+    runs["step2"] = {"losses": [3.29774, 3.1], "samples": ["ava", "bo"]}
+    assert not ch2.same_printed_run()
+    runs["step2"] = {"losses": [3.29781, 3.1], "samples": ["ava", "bob"]}
+    assert not ch2.same_printed_run()

@@ -7,8 +7,19 @@ from typing import NamedTuple
 from microgpt import step0_counting
 from microgpt.config import MAX_SAMPLE_LENGTH, RunConfig
 from microgpt.program import start
-from sitebuild.claims import none_of
-from sitebuild.common import WINDOW, results, rounded, running_mean, token_labels, tokenizer
+from sitebuild.claims import Check, all_of, most_of, none_of
+from sitebuild.common import (
+    WINDOW,
+    mean,
+    mean_first,
+    mean_last,
+    possible_sequences,
+    results,
+    rounded,
+    running_mean,
+    token_labels,
+    tokenizer,
+)
 from sitebuild.plotting import MEAN_LABEL, loss_chart, loss_curve, step_colour, style
 
 SHOWN_DIGITS = 4  # losses and probabilities are printed with 4 decimals, as on the pages
@@ -264,3 +275,46 @@ def letter_pairs(name):
 def shares_no_pair(seen, new):
     """Whether the name `new` has none of the letter pairs of the name `seen`."""
     return none_of(len(letter_pairs(new) & letter_pairs(seen)), len(letter_pairs(new)))
+
+BARELY = 5  # "barely moves": by less than this many percent
+
+
+def barely_moves(before, after):
+    """Whether smoothing changes a probability by less than BARELY percent."""
+    change = abs(after - before) / before * 100
+    return Check(change < BARELY, f"{before:.4f} becomes {after:.4f}, a change of {change:.1f}% "
+                                  f"(less than {BARELY}%)")
+
+
+def below_guess_except(pairs, costly):
+    """Whether every pair of a pair_table but the one at index `costly` costs
+    less than the uniform guess, log(vocabulary size)."""
+    guess = math.log(tokenizer().vocab_size)
+    others = [pair for index, pair in enumerate(pairs) if index != costly]
+    return all_of(sum(pair.loss < guess for pair in others), len(others))
+
+
+def falls_then_flattens(losses, window=WINDOW):
+    """Whether the loss falls faster per name from the first `window` names to
+    the next `window` than from there to the last 2 x `window` (each mean
+    placed at the middle of its names), and still falls after: the curve
+    drops first, then flattens."""
+    first, second, last = (mean_first(losses, window), mean(losses[window:2 * window]),
+                           mean_last(losses, 2 * window))
+    early = (first - second) / window
+    late = (second - last) / (len(losses) - window - 1.5 * window)
+    return Check(early > late > 0,
+                 f"the mean loss goes {first:.4f}, {second:.4f}, then {last:.4f} over the last "
+                 f"{2 * window}: a fall of {early:.5f} per name at first, then {late:.5f}")
+
+
+def mostly_unseen(counts, context_lengths=(2, 3)):
+    """Whether a table with `context_lengths` tokens of context would leave
+    most of its cells without a single example, had it read the same names.
+    Each counted pair is one position of a name; a longer context has at most
+    as many positions, so at most that many of its cells can have been seen."""
+    positions = sum(sum(row) for row in counts)
+    checks = [most_of(max(0, possible_sequences(n + 1) - positions), possible_sequences(n + 1))
+              for n in context_lengths]
+    return Check(all(checks), "; ".join(check.description for check in checks)
+                 + f" (at least; {positions} positions read)")

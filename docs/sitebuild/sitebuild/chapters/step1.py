@@ -15,6 +15,7 @@ from typing import NamedTuple
 from microgpt import step1_gradient_descent as step1
 from microgpt.config import RunConfig
 from microgpt.program import start
+from sitebuild.claims import all_of
 from sitebuild.common import results, rounded, token_labels, tokenizer
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
 
@@ -363,3 +364,11 @@ def trained_model():
 
 WIDGETS = {"temperature": temperature, "init-weights": init_weights_data, "mlp-layers": mlp_layers_data,
            "loss-slope": loss_slope, "gradient-check": gradient_check, "model-step1": trained_model}
+
+
+# --- claims ---
+
+def same_zero_slopes(grad_n, grad_a):
+    """Whether the numerical gradient is exactly zero wherever the analytic one is."""
+    zeros = [k for k, slope in enumerate(grad_a) if slope == 0]
+    return all_of(sum(grad_n[k] == 0 for k in zeros), len(zeros))

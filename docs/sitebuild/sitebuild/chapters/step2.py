@@ -8,7 +8,8 @@ from microgpt import step1_gradient_descent as step1
 from microgpt import step2_autograd
 from microgpt.step1_gradient_descent import logged_every_200
 from microgpt.step2_autograd import Value, topological_order
-from sitebuild.common import WINDOW, largest_gap, results, timings, tokenizer
+from sitebuild.claims import Check
+from sitebuild.common import WINDOW, agree_count, largest_gap, results, timings, tokenizer
 from sitebuild.diagrams import arrow, box, pipeline
 from sitebuild.plotting import loss_chart, loss_curve, step_colour
 
@@ -283,3 +284,16 @@ def backward_graph():
 
 
 WIDGETS = {"backward-graph": backward_graph}
+
+
+# --- claims ---
+
+def same_printed_run():
+    """Whether Step 2's run prints what Step 1's does: every loss the same to
+    the 4 decimals the programs print, and the same names in the same order."""
+    one, two = results("step1"), results("step2")
+    same = agree_count(one["losses"], two["losses"], 4)
+    total = len(one["losses"])
+    return Check(same == total and one["samples"] == two["samples"],
+                 f"{same} of {total} losses print the same, and the names are "
+                 f"{'the same' if one['samples'] == two['samples'] else 'not the same'}")
