@@ -2,6 +2,7 @@
 docs/results/speed.json (written by `python -m microgpt.speed`)."""
 
 from microgpt.config import ModelConfig
+from sitebuild.claims import Check
 from sitebuild.common import mean, results
 from sitebuild.plotting import style
 
@@ -149,3 +150,27 @@ PICTURES = {
 }
 
 WIDGETS = {}  # the chapter has none
+
+
+# --- claims ---
+
+SMALL_PERCENT = 5  # a phase under 5% of a training step is "little"
+
+
+def graph_percent(figures):
+    """The share of Step 5's training step spent in the forward and backward
+    passes (building the graph, walking it), in percent."""
+    return 100 * figures["step5_graph_share"]
+
+
+def fast_update_percent(figures):
+    """The share of the fast engine's training step spent in Adam's update, in percent."""
+    return 100 * figures["fast_update_ms"] / figures["fast_step_ms"]
+
+
+def largest_phase(figures, phase):
+    """Whether `phase` takes the largest share of Step 5's training step."""
+    shares = {row["phase"]: row["share"] for row in figures["phases"]}
+    largest = max(shares, key=shares.get)
+    return Check(largest == phase, f"the largest share of Step 5's step is the {largest} pass's, "
+                                   f"{shares[largest]:.0%}, and should be the {phase} pass's")
