@@ -39,3 +39,9 @@ def test_the_shares_the_pages_name():
     assert speed_ch.fast_update_percent(figures) == pytest.approx(25)
     assert speed_ch.largest_phase(figures, "forward")
     assert not speed_ch.largest_phase(figures, "backward")
+
+
+def test_the_fast_engines_full_run_is_step5s_timed_run_over_the_speedup():
+    stored = json.loads(Path("docs/results/speed.json").read_text())
+    timed = json.loads(Path("docs/results/timings.json").read_text())["step5"]
+    assert speed_ch.fast_full_estimate(stored) * stored["bench"]["speedup"] == pytest.approx(timed)

@@ -3,7 +3,7 @@ docs/results/speed.json (written by `python -m microgpt.speed`)."""
 
 from microgpt.config import ModelConfig
 from sitebuild.claims import Check
-from sitebuild.common import mean, results
+from sitebuild.common import mean, results, timings
 from sitebuild.plotting import style
 
 PHASES = ("forward", "backward", "update")
@@ -150,6 +150,12 @@ PICTURES = {
 }
 
 WIDGETS = {}  # the chapter has none
+
+
+def fast_full_estimate(speed):
+    """CPU seconds a full run of the fast engine would take: Step 5's timed full
+    run (timings.json) divided by the speed-up this chapter measured."""
+    return timings()["step5"] / speed["bench"]["speedup"]
 
 
 # --- claims ---
