@@ -29,3 +29,19 @@ def test_percentages_and_sizes_of_the_chapter():
     assert speed_ch.memory_percent(stored) == 100 * stored["bench"]["memory_ratio"]
     step5 = json.loads(Path("docs/results/step5.json").read_text())
     assert speed_ch.parameter_kib() * 1024 == pytest.approx(8 * step5["num_params"])
+
+
+def test_the_shares_the_pages_name():
+    figures = {"phases": [{"phase": "forward", "share": 0.6}, {"phase": "backward", "share": 0.3},
+                          {"phase": "update", "share": 0.1}],
+               "step5_graph_share": 0.9, "fast_update_ms": 2.0, "fast_step_ms": 8.0}
+    assert speed_ch.graph_percent(figures) == pytest.approx(90)
+    assert speed_ch.fast_update_percent(figures) == pytest.approx(25)
+    assert speed_ch.largest_phase(figures, "forward")
+    assert not speed_ch.largest_phase(figures, "backward")
+
+
+def test_the_fast_engines_full_run_is_step5s_timed_run_over_the_speedup():
+    stored = json.loads(Path("docs/results/speed.json").read_text())
+    timed = json.loads(Path("docs/results/timings.json").read_text())["step5"]
+    assert speed_ch.fast_full_estimate(stored) * stored["bench"]["speedup"] == pytest.approx(timed)

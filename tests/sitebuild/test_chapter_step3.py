@@ -51,6 +51,33 @@ def test_sharpest_is_the_largest_share_over_every_row(results):
     assert best.name in names and best.position >= 1
 
 
+def test_nearly_even_measures_every_weight_against_its_rows_even_share(results):
+    names = ["emma"]
+    worst = max(abs(w * len(row) - 1) * 100 for heads in ch3.attention(results["step5"], "emma")
+                for row in heads if len(row) > 1 for w in row)
+    assert ch3.off_even_percent(results["step5"], names) == pytest.approx(worst)
+    assert bool(ch3.nearly_even(results["step5"], names, worst + 1)) is True
+    assert bool(ch3.nearly_even(results["step5"], names, worst - 1)) is False
+
+
+def test_a_head_picks_positions_above_twice_the_even_share():
+    assert ch3.picks_positions(ch3.Peak("x", 3, 0, 1, 0.6, 2.4))
+    assert not ch3.picks_positions(ch3.Peak("x", 3, 0, 1, 0.5, 2.0))
+
+
+def test_loss_comparisons(results):
+    losses3, losses2 = results["step3"]["losses"], common.results("step2")["losses"]
+    start = common.below_from(losses3, losses2)
+    assert bool(ch3.stays_below("step3", "step2")) is (start is not None)
+    assert bool(ch3.stays_below("step3", "step2", by=start)) is True
+    assert bool(ch3.stays_below("step3", "step2", by=start - 1)) is False
+    assert bool(ch3.stays_below("step2", "step3")) is False
+    firsts = [losses2[0], losses3[0]]
+    off = max(abs(loss / common.uniform_loss() - 1) * 100 for loss in firsts)
+    assert bool(ch3.start_near_uniform("step2", "step3", percent=off + 0.1)) is True
+    assert bool(ch3.start_near_uniform("step2", "step3", percent=off - 0.1)) is False
+
+
 @pytest.mark.parametrize("step", ["step3", "step4", "step5"])
 def test_attention_trace_follows_the_models_own_attention(results, step):
     res = results[step]

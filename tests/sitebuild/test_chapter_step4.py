@@ -26,6 +26,22 @@ def test_about_half():
     assert not ch4.about_half(560, 1000)
 
 
+def test_draws_follow_the_random_stream():
+    assert ch4.draws(["ann", "bo"]) == "ann.bo."
+    assert ch4.draw_count(["ann", "bo"]) == 7
+    # draw by draw: a, n the same; n against the end, the end against n; then b, o, the end
+    assert ch4.same_draws(["ann", "bo"], ["an", "nbo"]) == 5
+    assert ch4.same_draws(["ann"], ["ann"]) == 4
+
+
+def test_loss_comparisons_of_the_steps():
+    assert ch4.level_off_together("step1", "step2", percent=0.001)  # the same run twice
+    assert ch4.below_all(["step3", "step4"], ["step0", "step1", "step2"])
+    assert not ch4.below_all(["step0"], ["step3"])
+    assert ch4.run_close("step1", "step2", percent=0.001)
+    assert not ch4.run_close("step2", "step3", percent=1)
+
+
 RESULTS = Path(__file__).resolve().parents[2] / "docs" / "results"
 
 

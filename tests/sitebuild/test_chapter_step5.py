@@ -10,6 +10,7 @@ import pytest
 from microgpt import step1_gradient_descent, step5_adam
 from sitebuild import common
 from sitebuild.chapters import step5 as ch5
+from sitebuild.chapters.step3 import Peak
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +66,40 @@ def test_adam_figures_from_the_results():
     assert ch5.adam_state_floats() == stored("step5")["num_params"] + stored("step5")["num_params"]
     last4, last5 = (stored(step)["losses"][-50:] for step in ("step4", "step5"))
     assert ch5.adam_loss_gain() == pytest.approx(sum(last4) / 50 - sum(last5) / 50)
+
+
+def test_larger_betas_smooth_more_and_lag_more():
+    steady_rise = [0.5 * (i / 200) - 0.2 for i in range(200)]
+    assert ch5.roughness([1.0, 3.0, 2.0]) == 1.5
+    assert ch5.lag(steady_rise) == 0
+    assert ch5.lag([x - 0.1 for x in steady_rise]) == pytest.approx(0.1)
+    assert ch5.smoother_but_later()
+
+
+def test_watched_parameters_and_their_steps():
+    means = ch5.watched_means()
+    record = common.results("step5")["moments"][0]
+    label = ch5.watched_label(record)
+    assert means[label]["grad"] == pytest.approx(sum(abs(g) for g in record["grad"]) / len(record["grad"]))
+    steps = [m["step"] for m in means.values()]
+    spread = max(abs(s / (sum(steps) / len(steps)) - 1) * 100 for s in steps)
+    assert bool(ch5.watched_steps_alike(spread + 0.1)) and not ch5.watched_steps_alike(spread - 0.1)
+    smallest = min(means, key=lambda name: means[name]["grad"])
+    assert not ch5.much_smaller(max(means, key=lambda name: means[name]["grad"]))
+    others = [name for name in means if name != smallest]
+    assert bool(ch5.much_smaller(smallest, factor=1)) is all(
+        means[other][key] > means[smallest][key] for other in others for key in ("grad", "root_v"))
+
+
+def test_the_lead_of_step5_over_step4():
+    gap = ch5.running_gap()
+    assert len(gap) == len(common.results("step5")["losses"])
+    assert ch5.not_below_count() == sum(1 for g in gap if g <= 0)
+    assert bool(ch5.lead_largest_early()) is (gap.index(max(gap)) < common.WINDOW)
+
+
+def test_heads_that_pick_different_positions():
+    picks = [Peak("x", 8, 0, 1, 0.5, 4.5), Peak("x", 8, 1, 3, 0.4, 3.6), Peak("x", 8, 2, 3, 0.1, 0.9)]
+    assert ch5.focused_heads_disagree(picks)
+    assert not ch5.focused_heads_disagree([picks[0], Peak("x", 8, 1, 1, 0.4, 3.6)])
+    assert not ch5.focused_heads_disagree(picks[:1])

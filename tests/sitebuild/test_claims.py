@@ -8,6 +8,7 @@ from sitebuild import claims
 from sitebuild.claims import (
     ClaimError,
     all_of,
+    both,
     few_of,
     greater,
     less,
@@ -16,6 +17,7 @@ from sitebuild.claims import (
     ratio_above,
     require,
     same_to_the_bit,
+    slightly_less,
     within_percent_of_fit,
 )
 
@@ -34,6 +36,10 @@ from sitebuild.claims import (
     (within_percent_of_fit([10, 21, 29], [10, 20, 30], 5), True),
     (within_percent_of_fit([10, 23, 30], [10, 20, 30], 5), False),
     (within_percent_of_fit([2, 4, 6.5], lambda i: 2 * (i + 1), 10), True),
+    (slightly_less(99.5, 100, 1), True), (slightly_less(98, 100, 1), False),
+    (slightly_less(100, 100, 1), False), (slightly_less(101, 100, 1), False),
+    (both(less(1, 2), greater(2, 1)), True), (both(less(1, 2), greater(1, 2)), False),
+    (both(less(2, 1), greater(2, 1)), False),
 ])
 def test_each_predicate_holds_exactly_when_its_sentence_is_true(check, holds):
     assert bool(check) is holds

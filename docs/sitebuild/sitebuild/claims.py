@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mkdocs.exceptions import PluginError
 
 PREDICATES = ("same_to_the_bit", "greater", "less", "most_of", "few_of", "none_of", "all_of",
-              "ratio_above", "within_percent_of_fit")  # the names pages see
+              "ratio_above", "within_percent_of_fit", "slightly_less", "both")  # the names pages see
 MOST = 0.5  # "most of": more than half
 FEW = 0.25  # "few of": at most a quarter
 
@@ -95,6 +95,18 @@ def within_percent_of_fit(values, fit, y):
         raise ValueError(f"within_percent_of_fit: {len(values)} values but {len(fitted)} fitted")
     worst = max(abs(v - f) / abs(f) * 100 for v, f in zip(values, fitted))
     return Check(worst <= y, f"within {y}% of the fit (the worst point is {worst:.1f}% off)")
+
+
+def slightly_less(a, b, percent):
+    """a below b, by less than `percent`% of b: "almost no better"."""
+    gap = (b - a) / abs(b) * 100
+    return Check(0 < gap < percent, f"{_short(a)} is below {_short(b)} by {gap:.2f}%, "
+                                    f"more than 0 and less than {percent}%")
+
+
+def both(first, second):
+    """Two checks that must hold together (a sentence that says two things)."""
+    return Check(first.holds and second.holds, f"{first.description}, and {second.description}")
 
 
 def _count_of(count, total):

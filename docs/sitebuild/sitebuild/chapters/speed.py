@@ -2,7 +2,8 @@
 docs/results/speed.json (written by `python -m microgpt.speed`)."""
 
 from microgpt.config import ModelConfig
-from sitebuild.common import mean, results
+from sitebuild.claims import Check
+from sitebuild.common import mean, results, timings
 from sitebuild.plotting import style
 
 PHASES = ("forward", "backward", "update")
@@ -149,3 +150,33 @@ PICTURES = {
 }
 
 WIDGETS = {}  # the chapter has none
+
+
+def fast_full_estimate(speed):
+    """CPU seconds a full run of the fast engine would take: Step 5's timed full
+    run (timings.json) divided by the speed-up this chapter measured."""
+    return timings()["step5"] / speed["bench"]["speedup"]
+
+
+# --- claims ---
+
+SMALL_PERCENT = 5  # a phase under 5% of a training step is "little"
+
+
+def graph_percent(figures):
+    """The share of Step 5's training step spent in the forward and backward
+    passes (building the graph, walking it), in percent."""
+    return 100 * figures["step5_graph_share"]
+
+
+def fast_update_percent(figures):
+    """The share of the fast engine's training step spent in Adam's update, in percent."""
+    return 100 * figures["fast_update_ms"] / figures["fast_step_ms"]
+
+
+def largest_phase(figures, phase):
+    """Whether `phase` takes the largest share of Step 5's training step."""
+    shares = {row["phase"]: row["share"] for row in figures["phases"]}
+    largest = max(shares, key=shares.get)
+    return Check(largest == phase, f"the largest share of Step 5's step is the {largest} pass's, "
+                                   f"{shares[largest]:.0%}, and should be the {phase} pass's")

@@ -15,7 +15,17 @@ from microgpt.recording import with_attention
 from microgpt.step1_gradient_descent import N_EMBD
 from microgpt.steps import ALL as STEPS
 from sitebuild.claims import Check, within_percent_of_fit
-from sitebuild.common import mean_last, model_data, results, rounded, token_labels, trained_for
+from sitebuild.common import (
+    WINDOW,
+    below_from,
+    mean_last,
+    model_data,
+    results,
+    rounded,
+    token_labels,
+    trained_for,
+    uniform_loss,
+)
 from sitebuild.diagrams import pipeline
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
 
@@ -151,7 +161,10 @@ def sharpest(results, names):
     return best
 
 
-def focused_count(peaks, factor=2):
+FOCUSED = 2  # a head "picks" a position when it gives it more than twice the even share
+
+
+def focused_count(peaks, factor=FOCUSED):
     """How many of the peaks give their position more than `factor` times the even share."""
     return sum(1 for p in peaks if p.share > factor)
 
@@ -323,3 +336,64 @@ def stays_spread_with_division(rows, percent=10):
     tops = [row.top_scaled for row in rows]
     level = sum(tops) / len(tops)
     return within_percent_of_fit(tops, [level] * len(tops), percent)
+
+
+# Attention is "nearly even" when no weight lies further than this from its row's even share.
+NEARLY_EVEN_PERCENT = 30
+TRAINED_NAMES = ATTENTION_NAMES  # the names whose trained attention the pages show
+
+
+def _weights_and_even_shares(results, names):
+    """Every weight of every row with more than one position (every layer and
+    head), over the given names, and the even share of its row."""
+    weights, shares = [], []
+    for name in names:
+        for heads in attention(results, name):
+            for row in heads:
+                if len(row) > 1:
+                    weights += row
+                    shares += [1 / len(row)] * len(row)
+    return weights, shares
+
+
+def off_even_percent(results, names=TRAINED_NAMES):
+    """How far, in percent of the even share, the weight furthest from its
+    row's even share lies (rows over more than one position)."""
+    weights, shares = _weights_and_even_shares(results, names)
+    return max(abs(w - s) / s for w, s in zip(weights, shares)) * 100
+
+
+def nearly_even(results, names=TRAINED_NAMES, percent=NEARLY_EVEN_PERCENT):
+    """Whether every attention weight of the names lies within `percent`% of its row's even share."""
+    return within_percent_of_fit(*_weights_and_even_shares(results, names), percent)
+
+
+def picks_positions(peak):
+    """Whether a head's peak is more than FOCUSED times the even share of its row."""
+    return Check(peak.share > FOCUSED, f"the peak of {peak.name!r} at position {peak.position}, "
+                                       f"head {peak.head}, is {peak.share:.2f} times the even share, "
+                                       f"more than {FOCUSED}")
+
+
+NEAR_UNIFORM_PERCENT = 5  # a first loss "near the blind guess" is within this of log(vocab_size)
+
+
+def start_near_uniform(*steps, percent=NEAR_UNIFORM_PERCENT):
+    """Whether each step's loss of the first name lies within `percent`% of the uniform guess."""
+    firsts = [results(step)["losses"][0] for step in steps]
+    return within_percent_of_fit(firsts, [uniform_loss()] * len(firsts), percent)
+
+
+def stays_below(lower, upper, by=None):
+    """Whether the running mean of step `lower`'s losses ends below that of
+    `upper` and stays below from some name on (from name `by` or earlier, if given)."""
+    start = below_from(results(lower)["losses"], results(upper)["losses"])
+    holds = start is not None and (by is None or start <= by)
+    return Check(holds, f"{lower}'s running mean stays below {upper}'s from name {start}"
+                        + (f", at the latest from name {by}" if by is not None else ""))
+
+
+def pulls_ahead_at_once(lower, upper):
+    """stays_below, from within the first WINDOW names."""
+    return stays_below(lower, upper, by=WINDOW)
+

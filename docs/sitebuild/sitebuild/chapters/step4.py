@@ -5,7 +5,8 @@ from microgpt.config import ModelConfig
 from microgpt.steps import ALL as STEPS
 from sitebuild.chapters.step1 import parameter_count
 from sitebuild.chapters.step3 import attention, attention_widget
-from sitebuild.common import mean_last, model_data, results
+from sitebuild.claims import Check, within_percent_of_fit
+from sitebuild.common import mean, mean_last, model_data, results, running_mean
 from sitebuild.diagrams import pipeline
 from sitebuild.plotting import MEAN_TITLE, loss_chart, loss_curve, step_colour, style
 
@@ -62,10 +63,6 @@ def last_loss_gap():
     return abs(mean_last(results("step3")["losses"]) - mean_last(results("step4")["losses"]))
 
 
-def about_half(count, total, tolerance=0.05):
-    """Whether `count` is within `tolerance` × total of total / 2, as a coin
-    toss would land."""
-    return abs(count - total / 2) < total * tolerance
 
 
 # Pictures ---------------------------------------------------------------------------------
@@ -113,3 +110,53 @@ PICTURES = {
 
 
 WIDGETS = {"heads": attention_widget("step4", HEADS_NAME), "model-step4": lambda: model_data("step4")}
+
+
+# --- claims ---
+
+def about_half(count, total, tolerance=0.05):
+    """Whether `count` is within `tolerance` × total of total / 2, as a coin
+    toss would land."""
+    return Check(abs(count - total / 2) < total * tolerance,
+                 f"{count} of {total} is within {tolerance:.0%} of the total from half")
+
+
+LEVEL_PERCENT = 1  # final mean losses within 1% of each other have "levelled off together"
+CLOSE_PERCENT = 3  # running means within 3% of each other at every name "run close together"
+
+
+def level_off_together(*steps, percent=LEVEL_PERCENT):
+    """Whether the steps' mean losses over their last names lie within
+    `percent`% of their common mean."""
+    finals = [mean_last(results(step)["losses"]) for step in steps]
+    return within_percent_of_fit(finals, [mean(finals)] * len(finals), percent)
+
+
+def below_all(lower_steps, upper_steps):
+    """Whether every step of `lower_steps` ends (mean of the last names) below every step of `upper_steps`."""
+    highest = max(mean_last(results(step)["losses"]) for step in lower_steps)
+    lowest = min(mean_last(results(step)["losses"]) for step in upper_steps)
+    return Check(highest < lowest, f"the highest final mean of {', '.join(lower_steps)}, {highest:.4f}, "
+                                   f"is below the lowest of {', '.join(upper_steps)}, {lowest:.4f}")
+
+
+def run_close(first, second, percent=CLOSE_PERCENT):
+    """Whether the running means of two steps' losses stay within `percent`% of each other at every name."""
+    return within_percent_of_fit(running_mean(results(second)["losses"]),
+                                 running_mean(results(first)["losses"]), percent)
+
+
+def draws(samples):
+    """The tokens the sampling drew, in the order of the random stream: each
+    name's letters, then "." for the BOS that ended it (one draw each)."""
+    return "".join(name + "." for name in samples)
+
+
+def draw_count(samples):
+    """How many draws the sampling of these names took."""
+    return len(draws(samples))
+
+
+def same_draws(samples, others):
+    """At how many draws, counted along the random stream, two samplings drew the same token."""
+    return sum(1 for a, b in zip(draws(samples), draws(others)) if a == b)

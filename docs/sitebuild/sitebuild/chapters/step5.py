@@ -7,8 +7,9 @@ import random
 from microgpt.step1_gradient_descent import INIT_STD
 from microgpt.step5_adam import BETA1, BETA2, EPS, LEARNING_RATE
 from microgpt.steps import ALL as STEPS
+from sitebuild.chapters.step3 import FOCUSED
 from sitebuild.chapters.step4 import all_losses
-from sitebuild.claims import Check
+from sitebuild.claims import Check, ratio_above, within_percent_of_fit
 from sitebuild.common import (
     WINDOW,
     mean_last,
@@ -29,6 +30,7 @@ MOMENT_POINTS = 300  # points per curve of the moments picture: as much as a plo
 BETAS = sorted({0.0, 0.3, 0.5, 0.7, 0.8, BETA1, 0.9, 0.95, 0.98, BETA2, 0.995, 0.999})  # the beta widget
 SMOOTHING_WINDOWS = (5, 10, 20, WINDOW, 100, 200)  # the loss chart's slider; 5 = one point per drawn step
 BETA1_CHOICES = sorted({0.0, 0.5, 0.7, 0.8, BETA1, 0.9, 0.95, 0.99})  # 5.2's slider
+BETA_PANELS = (0.5, BETA1, BETA2)  # the three panels of 5.2's picture of running means
 TRACE_MATRIX = "lm_head"  # 5.2: its watched weight (the BOS score's) gets a gradient at every step
 TRACE_STEPS = 200  # 5.2 shows the first 200 training steps, where the averages settle
 
@@ -149,7 +151,7 @@ def moments(fig, theme):
 def beta_multiples(fig, theme):
     signal = noisy_signal()
     axes = fig.subplots(1, 3, sharey=True)
-    for ax, beta in zip(axes, (0.5, BETA1, BETA2)):
+    for ax, beta in zip(axes, BETA_PANELS):
         ax.plot(signal, color=theme["faint"], linewidth=0.7)
         ax.plot(moving_average(signal, beta), color=theme["lines"][0], linewidth=2)
         ax.set_title(f"beta = {beta}", fontsize=10)
@@ -231,3 +233,91 @@ def lowest_of_all_steps():
     runner_up = min(means, key=means.get)
     return Check(own < means[runner_up], f"Step 5's mean loss of the last names, {own:.4f}, "
                                          f"is below the lowest other, {runner_up}'s {means[runner_up]:.4f}")
+
+
+def roughness(average):
+    """How much a running mean moves from one step to the next, on average."""
+    return sum(abs(b - a) for a, b in zip(average, average[1:])) / (len(average) - 1)
+
+
+def lag(average, n=200):
+    """How far a running mean of noisy_signal(n) stays below the signal's
+    drift over the second half of the steps, on average (the drift rises)."""
+    drift = [0.5 * (i / n) - 0.2 for i in range(n)]
+    half = n // 2
+    return sum(d - a for d, a in zip(drift[half:], average[half:])) / (n - half)
+
+
+def smoother_but_later():
+    """5.2's picture: whether each larger beta of BETA_PANELS gives a smoother
+    running mean (less roughness) that lags the drift more."""
+    signal = noisy_signal()
+    averages = [moving_average(signal, beta) for beta in BETA_PANELS]
+    rough, late = [roughness(a) for a in averages], [lag(a) for a in averages]
+    holds = all(a > b for a, b in zip(rough, rough[1:])) and all(a < b for a, b in zip(late, late[1:]))
+    return Check(holds, f"for beta {list(BETA_PANELS)} the roughness {[round(r, 3) for r in rough]} "
+                        f"falls and the lag {[round(x, 3) for x in late]} rises")
+
+
+def watched_label(record):
+    matrix, row, column = record["where"]
+    return f"{matrix}[{row}][{column}]"
+
+
+def watched_means():
+    """Per watched parameter of the run (label), the mean over the steps of
+    |gradient|, of √v and of |step| in units of the learning rate."""
+    means = {}
+    for record in results("step5")["moments"]:
+        steps = adam_trace(record["grad"])["step"]
+        count = len(record["grad"])
+        means[watched_label(record)] = {"grad": sum(abs(g) for g in record["grad"]) / count,
+                                        "root_v": sum(v**0.5 for v in record["v"]) / count,
+                                        "step": sum(abs(x) for x in steps) / count}
+    return means
+
+
+def much_smaller(label, factor=10):
+    """Whether the watched parameter's mean |gradient| and mean √v are both
+    more than `factor` times smaller than those of every other watched parameter."""
+    means = watched_means()
+    own = means.pop(label)
+    checks = [ratio_above(other[key], own[key], factor)
+              for other in means.values() for key in ("grad", "root_v")]
+    return Check(all(checks), "; ".join(check.description for check in checks))
+
+
+STEPS_ALIKE_PERCENT = 25  # mean steps within 25% of their average are "about as large"
+
+
+def watched_steps_alike(percent=STEPS_ALIKE_PERCENT):
+    """Whether the watched parameters' mean steps lie within `percent`% of their average."""
+    steps = [means["step"] for means in watched_means().values()]
+    return within_percent_of_fit(steps, [sum(steps) / len(steps)] * len(steps), percent)
+
+
+def running_gap():
+    """Step 4's running mean of the loss minus Step 5's, name by name."""
+    return [a - b for a, b in zip(running_mean(results("step4")["losses"]),
+                                  running_mean(results("step5")["losses"]))]
+
+
+def lead_largest_early():
+    """Whether Step 5's lead over Step 4 (the gap of the running means) is
+    largest within the first WINDOW names."""
+    gap = running_gap()
+    where = gap.index(max(gap))
+    return Check(where < WINDOW, f"the largest lead, {gap[where]:.4f}, is at name {where + 1}, "
+                                 f"within the first {WINDOW}")
+
+
+def not_below_count():
+    """At how many names Step 5's running mean is not below Step 4's."""
+    return sum(1 for gap in running_gap() if gap <= 0)
+
+
+def focused_heads_disagree(peaks):
+    """Whether at least two heads pick positions (ch3.FOCUSED) and no two of them pick the same one."""
+    targets = [p.target for p in peaks if p.share > FOCUSED]
+    return Check(len(targets) >= 2 and len(set(targets)) == len(targets),
+                 f"the heads that pick positions look at positions {targets}, each at another")
