@@ -3,12 +3,14 @@ by hand on a tiny table, and the stored table."""
 
 import math
 
+import matplotlib.pyplot as plt
 import pytest
 
 from microgpt import step0_counting
 from microgpt.data import Tokenizer
 from sitebuild import common
 from sitebuild.chapters import step0 as ch0
+from sitebuild.plotting import THEMES
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +87,11 @@ def test_row_numbers_of_the_stored_table(results, tokenizer):
     row = ch0.count_row(counts, tokenizer, tokenizer.encode("a")[1])
     assert row.size == tokenizer.vocab_size
     assert ch0.cells_between(row, 5) == tokenizer.vocab_size - 6
+
+
+def test_the_empty_table_picture_writes_a_zero_in_every_cell(tokenizer):
+    fig = plt.figure()
+    ch0.empty_count_table(fig, THEMES["light"])
+    cells = [text.get_text() for text in fig.axes[0].texts]
+    plt.close(fig)
+    assert cells == ["0"] * tokenizer.vocab_size ** 2
