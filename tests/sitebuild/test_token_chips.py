@@ -7,7 +7,8 @@ import pytest
 from sitebuild import common
 from sitebuild.token_chips import token, token_chips
 
-CHIP = re.compile(r'<span class="mg-chip[^"]*" title="token ([^"]+), id (\d+)">([^<]+)<sub>(\d+)</sub></span>')
+CHIP = re.compile(r'<span class="mg-chip[^"]*" title="token ([^"]+), id (\d+)">'
+                  r"([^<]+)<sub>(\d+)</sub></span>")
 
 
 def shown(html):
