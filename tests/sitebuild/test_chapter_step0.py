@@ -3,12 +3,14 @@ by hand on a tiny table, and the stored table."""
 
 import math
 
+import matplotlib.pyplot as plt
 import pytest
 
 from microgpt import step0_counting
 from microgpt.data import Tokenizer
 from sitebuild import common
 from sitebuild.chapters import step0 as ch0
+from sitebuild.plotting import THEMES
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +117,11 @@ def test_mostly_unseen_bounds_the_seen_cells_by_the_positions_read():
     assert ch0.mostly_unseen(empty)
     crowded = [[100] * len(row) for row in empty]  # 72,900 positions: more than half of 27**3
     assert not ch0.mostly_unseen(crowded)
+
+
+def test_the_empty_table_picture_writes_a_zero_in_every_cell(tokenizer):
+    fig = plt.figure()
+    ch0.empty_count_table(fig, THEMES["light"])
+    cells = [text.get_text() for text in fig.axes[0].texts]
+    plt.close(fig)
+    assert cells == ["0"] * tokenizer.vocab_size ** 2

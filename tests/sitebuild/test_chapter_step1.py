@@ -178,3 +178,13 @@ def test_gradient_error_ratio_and_schedule():
 def test_same_zero_slopes_compares_the_places_of_the_zeros():
     assert ch1.same_zero_slopes([0.0, 0.5, 0.0], [0.0, 0.4, 0.0])
     assert not ch1.same_zero_slopes([0.0, 0.5, 1e-12], [0.0, 0.4, 0.0])
+
+
+def test_flat_order_names_each_place_of_parameters_in_order():
+    state = {"a": [[1.0, 2.0], [3.0, 4.0]], "b": [[5.0, 6.0, 7.0]]}
+    assert ch1.flat_order(state) == [("a", 0, 0), ("a", 0, 1), ("a", 1, 0), ("a", 1, 1),
+                                     ("b", 0, 0), ("b", 0, 1), ("b", 0, 2)]
+    values = [row[j] for row, j in step1_gradient_descent.parameters(state)]
+    assert values == [state[name][i][j] for name, i, j in ch1.flat_order(state)]
+    # the 2 x 2 example of 1.2's picture: row by row
+    assert ch1.flat_order(ch1.FLATTEN_EXAMPLE) == [("w", 0, 0), ("w", 0, 1), ("w", 1, 0), ("w", 1, 1)]

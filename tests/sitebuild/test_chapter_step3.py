@@ -157,3 +157,16 @@ def test_learning_rate_drop_and_loss_gain():
     assert ch3.learning_rate_drop() == int(step2_autograd.LEARNING_RATE / step3_attention.LEARNING_RATE + 0.5)
     last2, last3 = (stored(step)["losses"][-50:] for step in ("step2", "step3"))
     assert ch3.final_loss_gain() == pytest.approx(sum(last2) / 50 - sum(last3) / 50)
+
+
+def test_the_projections_of_3_4_are_the_matrices_times_x():
+    found = ch3.projections(common.results("step3"))
+    assert found.label == ch3.EXAMPLE_NAME[ch3.PROJECTED_POSITION - 1]  # position 0 reads BOS
+    assert len(found.x) == step1_gradient_descent.N_EMBD
+    for out, matrix in ch3.PROJECTIONS:
+        rows = found.matrices[matrix]
+        assert len(rows) == len(found.outputs[out]) == step1_gradient_descent.N_EMBD
+        for row, value in zip(rows, found.outputs[out]):
+            assert math.isclose(value, math.fsum(w * x for w, x in zip(row, found.x)), abs_tol=1e-12)
+    mean_square = math.fsum(v * v for v in found.x) / len(found.x)
+    assert math.isclose(mean_square, 1, rel_tol=1e-4)  # x went through RMSNorm

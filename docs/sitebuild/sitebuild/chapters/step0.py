@@ -156,19 +156,41 @@ def greedy_name(counts, tokenizer, max_len=MAX_SAMPLE_LENGTH):
 
 # Pictures ------------------------------------------------------------------------
 
-def count_table(fig, theme):
-    res = results("step0")
+def table_axes(fig, theme, counts, title, **imshow_options):
+    """A count table as a grid of squares, rows the current token, columns the next."""
     labels = token_labels(tokenizer())
     ax = fig.subplots()
-    image = ax.imshow(res["counts"], cmap=theme["cmap"])
+    image = ax.imshow(counts, cmap=theme["cmap"], **imshow_options)
     ax.set_xticks(range(len(labels)), labels, fontsize=7)
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.set_xlabel("next token")
     ax.set_ylabel("current token")
-    ax.set_title(f"Pair counts after {len(res['losses']):,} names")
-    bar = fig.colorbar(image, ax=ax, shrink=0.8)
-    bar.ax.tick_params(colors=theme["text"])
+    ax.set_title(title)
     style(ax, theme)
+    return ax, image
+
+
+def count_table(fig, theme):
+    res = results("step0")
+    _, image = table_axes(fig, theme, res["counts"], f"Pair counts after {len(res['losses']):,} names")
+    bar = fig.colorbar(image, ax=image.axes, shrink=0.8)
+    bar.ax.tick_params(colors=theme["text"])
+
+
+def empty_count_table(fig, theme):
+    """The table as new_count_table makes it, before the first name: each
+    cell written out, every one of them 0."""
+    counts = step0_counting.new_count_table(tokenizer().vocab_size)
+    size = len(counts)
+    ax, _ = table_axes(fig, theme, counts, f"The table before counting: {size} × {size} cells",
+                       vmin=0, vmax=1)  # a count of 0 takes the colour scale's low end
+    for i, row in enumerate(counts):
+        for j, count in enumerate(row):
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=5.5, color=theme["text"])
+    ax.set_xticks([x - 0.5 for x in range(1, size)], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, size)], minor=True)
+    ax.grid(which="minor", color=theme["grid"], linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
 
 
 def next_token_bars(fig, theme):
@@ -194,6 +216,7 @@ def step0_loss(fig, theme):
 
 PICTURES = {
     # name: (draw function, figure size in inches)
+    "step-0/empty-count-table": (empty_count_table, (6.6, 6.5)),
     "step-0/count-table": (count_table, (7.5, 6.5)),
     "step-0/next-token": (next_token_bars, (8, 5)),
     "step-0/loss-curve": (step0_loss, (8, 4)),

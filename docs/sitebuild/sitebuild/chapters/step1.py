@@ -12,6 +12,8 @@ import math
 from functools import cache
 from typing import NamedTuple
 
+from matplotlib.patches import Rectangle
+
 from microgpt import step1_gradient_descent as step1
 from microgpt.config import RunConfig
 from microgpt.program import start
@@ -138,6 +140,14 @@ def parameter_place(shapes, index):
             return block["name"], offset // block["cols"], offset % block["cols"]
     raise ValueError(f"no weight number {index}: there are "
                      f"{sum(r * c for r, c in shapes.values())} (numbered from 0)")
+
+
+def flat_order(state_dict):
+    """Where each entry of parameters(state_dict) sits, in its order:
+    (matrix name, row, column), found by asking which matrix row each place
+    is (the places hold the rows themselves, not copies)."""
+    rows = {id(row): (name, i) for name, mat in state_dict.items() for i, row in enumerate(mat)}
+    return [(*rows[id(row)], j) for row, j in step1.parameters(state_dict)]
 
 
 # The trained model, one weight's slope -------------------------------------------------
@@ -270,6 +280,51 @@ def init_weights(fig, theme):
     bar.ax.tick_params(colors=theme["text"])
 
 
+FLATTEN_EXAMPLE = {"w": [[0.0, 0.0], [0.0, 0.0]]}  # 1.2: a 2 x 2 matrix, as parameters() lays it out
+
+
+def flatten_matrix(fig, theme):
+    """A 2 x 2 matrix, the path along which parameters() reads it, and the
+    flat list that comes out, each entry under its index."""
+    ax = fig.subplots()
+    (name, mat), = FLATTEN_EXAMPLE.items()
+    colours = theme["lines"]  # one per row of the matrix
+    size, gap = 1.1, 0.6
+
+    def box(x, y, i, j):
+        patch = Rectangle((x, y), size, size, facecolor=colours[i], alpha=0.35, edgecolor=theme["text"],
+                          linewidth=1)
+        ax.add_patch(patch)
+        ax.text(x + size / 2, y + size / 2, f"{name}[{i}][{j}]", ha="center", va="center", fontsize=10,
+                color=theme["text"])
+        return patch
+
+    cells = {(i, j): box(j * (size + gap), (len(mat) - 1 - i) * (size + gap), i, j)
+             for i, row in enumerate(mat) for j in range(len(row))}
+    order = flat_order(FLATTEN_EXAMPLE)
+    for (_, i, j), (_, k, m) in zip(order, order[1:]):  # the reading path, cell to cell
+        ax.annotate("", xy=cells[k, m].get_center(), xytext=cells[i, j].get_center(),
+                    arrowprops={"arrowstyle": "-|>", "color": theme["text"], "linewidth": 1.2,
+                                "patchA": cells[i, j], "patchB": cells[k, m], "shrinkA": 3, "shrinkB": 3})
+    width = len(mat[0]) * size + (len(mat[0]) - 1) * gap
+    ax.text(width / 2, 2 * size + gap + 0.25, f"{name}: {len(mat)} × {len(mat[0])}", ha="center",
+            fontsize=11, color=theme["text"])
+    start, y = width + 1.6, (size + gap) / 2
+    ax.annotate("", xy=(start - 0.2, y + size / 2), xytext=(width + 0.2, y + size / 2),
+                arrowprops={"arrowstyle": "-|>", "color": theme["text"], "linewidth": 2})
+    for k, (_, i, j) in enumerate(order):
+        x = start + k * (size + 0.25)
+        box(x, y, i, j)
+        ax.text(x + size / 2, y + size + 0.12, f"[{k}]", ha="center", va="bottom", fontsize=10,
+                color=theme["text"])
+    ax.text(start + (len(order) * (size + 0.25) - 0.25) / 2, 2 * size + gap + 0.25, "parameters(state_dict)",
+            ha="center", fontsize=11, color=theme["text"], family="monospace")
+    ax.set_xlim(-0.1, start + len(order) * (size + 0.25))
+    ax.set_ylim(-0.1, 2 * size + gap + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
 def step1_loss(fig, theme):
     loss_chart(fig, theme, [
         (loss_curve(results(f"step{step}")["losses"]), {"color": step_colour(theme, step), "linewidth": 2,
@@ -279,6 +334,7 @@ def step1_loss(fig, theme):
 
 PICTURES = {
     "step-1/init-weights": (init_weights, (10, 3.6)),
+    "step-1/flatten": (flatten_matrix, (7.5, 2.4)),
     "step-1/loss-curve": (step1_loss, (8, 4)),
 }
 

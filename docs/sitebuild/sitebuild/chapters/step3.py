@@ -174,6 +174,39 @@ def strongest(peaks):
     return max(peaks, key=lambda p: p.weight)
 
 
+PROJECTED_POSITION = 1  # 3.4's picture projects the input at this position of EXAMPLE_NAME
+PROJECTIONS = (("q", "attn_wq"), ("k", "attn_wk"), ("v", "attn_wv"))
+
+
+class Projections(NamedTuple):
+    """One position's normalised input and its three projections (3.4)."""
+    label: str  # the token read at that position
+    x: list  # the block's input after its RMSNorm
+    matrices: dict  # "attn_wq", "attn_wk", "attn_wv": rows of floats
+    outputs: dict  # "q", "k", "v"
+
+
+def projections(results, name=EXAMPLE_NAME, position=PROJECTED_POSITION):
+    """The trained model's x, q, k and v at one position of `name`, worked
+    out as gpt's first lines do. Raises ValueError unless k and v equal the
+    key and value that gpt itself caches at that position."""
+    state = trained_for(results)
+    tokens = Tokenizer(results["uchars"]).encode(name)
+    keys, values = [], []
+    for pos in range(position + 1):
+        step3_attention.gpt(state, tokens[pos], pos, keys, values)
+    token_id = tokens[position]
+    embedded = [t + p for t, p in zip(state["wte"][token_id], state["wpe"][position])]
+    x = step3_attention.rmsnorm(step3_attention.rmsnorm(embedded))
+    outputs = {out: step1_gradient_descent.linear(x, state[matrix]) for out, matrix in PROJECTIONS}
+    if [a.data for a in outputs["k"]] != [b.data for b in keys[-1]] or \
+            [a.data for a in outputs["v"]] != [b.data for b in values[-1]]:
+        raise ValueError("3.4's projections differ from what gpt caches: follow gpt's first lines again")
+    matrices = {matrix: [[w.data for w in row] for row in state[matrix]] for _, matrix in PROJECTIONS}
+    return Projections(token_labels(Tokenizer(results["uchars"]))[token_id], [a.data for a in x], matrices,
+                       {out: [a.data for a in vector] for out, vector in outputs.items()})
+
+
 # Pictures -----------------------------------------------------------------------------------
 
 def step3_pipeline(fig, theme):
@@ -246,6 +279,41 @@ def kv_cache(fig, theme):
     ax.axis("off")
 
 
+def vector_column(ax, values, biggest, title):
+    """A vector drawn as a column of coloured cells, each with its value."""
+    ax.imshow([[v] for v in values], cmap="RdBu_r", vmin=-biggest, vmax=biggest, aspect="auto")
+    for i, v in enumerate(values):
+        ax.text(0, i, f"{v:.2f}".replace("-0.00", "0.00"), ha="center", va="center", fontsize=6.5,
+                color="#ffffff" if abs(v) > 0.6 * biggest else "#1b1b1b")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=11)
+
+
+def qkv_projections(fig, theme):
+    found = projections(results("step3"))
+    grid = fig.add_gridspec(1, 7, width_ratios=[2.2, 16, 2.2, 16, 2.2, 16, 2.2], wspace=0.15)
+    vectors = [found.x, *found.outputs.values()]
+    biggest_vector = max(abs(v) for vector in vectors for v in vector)
+    biggest_weight = max(abs(w) for mat in found.matrices.values() for row in mat for w in row)
+    vector_column(fig.add_subplot(grid[0]), found.x, biggest_vector, "x")
+    for n, ((out, matrix), outputs) in enumerate(zip(PROJECTIONS, found.outputs.values())):
+        ax = fig.add_subplot(grid[1 + 2 * n])
+        image = ax.imshow(found.matrices[matrix], cmap="RdBu_r", vmin=-biggest_weight, vmax=biggest_weight,
+                          aspect="auto")  # row i of the matrix beside entry i of its output
+        ax.set_title(f"{matrix}  ·  x", fontsize=11, family="monospace")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel(f"{len(found.matrices[matrix][0])} columns, one per number of x", fontsize=8)
+        style(ax, theme)
+        vector_column(fig.add_subplot(grid[2 + 2 * n]), outputs, biggest_vector, f"= {out}")
+    bar = fig.colorbar(image, ax=fig.axes, orientation="horizontal", shrink=0.35, aspect=40, pad=0.04)
+    bar.set_label("weights of the three matrices", color=theme["text"], fontsize=9)
+    bar.ax.tick_params(colors=theme["text"], labelsize=8)
+    fig.suptitle(f"The input at position {PROJECTED_POSITION} of \"{EXAMPLE_NAME}\" (reading {found.label}), "
+                 f"projected three ways by the trained Step 3 model", color=theme["text"], fontsize=11)
+
+
 def step3_loss(fig, theme):
     loss_chart(fig, theme, [
         (loss_curve(results(f"step{step}")["losses"]), {"color": step_colour(theme, step), "linewidth": 2,
@@ -259,6 +327,7 @@ PICTURES = {
     "step-3/embeddings": (embeddings, (10, 2.4)),
     "step-3/attention": (attention_maps, (12, 4.4)),
     "step-3/kv-cache": (kv_cache, (9, 4.2)),
+    "step-3/qkv": (qkv_projections, (11, 4.6)),
     "step-3/loss-curves": (step3_loss, (8, 4)),
 }
 

@@ -18,6 +18,10 @@ Pages can use:
 - filters `commas` (32,033), `f4` (3.2958), `f6`, `sci` (1.2e-09);
 - `picture(name, alt)`: a drawing of a chapter's PICTURES, in both themes
   (only the reader's theme is downloaded);
+- `token(t)`: one token as a chip, its id as a subscript (a₀, BOS₂₆), `t`
+  an id, a character or "BOS"; `token_chips(name)`: the tokens of a name,
+  BOS at both ends, as chips (`token_chips()`: the whole vocabulary);
+  drawn by sitebuild.token_chips;
 - `code_lines(obj, ...)`: how many lines of code (no blanks, comments,
   docstrings) functions or classes of the package have together;
 - `source_diff(old, new)`: a diff fence between two package files;
@@ -37,7 +41,7 @@ import posixpath
 import textwrap
 
 from microgpt import steps
-from sitebuild import browser_python, claims, common, downloads
+from sitebuild import browser_python, claims, common, downloads, token_chips
 from sitebuild.chapters import CHAPTERS
 from sitebuild.common import ROOT
 
@@ -77,6 +81,8 @@ def define_env(env):
     env.filters["f6"] = lambda x: f"{x:.6f}"
     env.filters["sci"] = lambda x: f"{x:.1e}"
     env.macro(code_lines)
+    env.macro(token_chips.token)
+    env.macro(token_chips.token_chips)
     env.variables["wheel"] = downloads.wheel_name()
     env.variables["browser_python"] = {"megabytes": round(browser_python.download_bytes() / 1e6)}
 
