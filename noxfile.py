@@ -198,8 +198,11 @@ def codeblocks(session):
 
 @nox.session(venv_backend="none")
 def freshness(session):
-    """The results files match the code: same fingerprint, same first steps on a re-run."""
-    Shared(session).run("python", "-m", "microgpt.results", "--check")
+    """The results files match the code: same fingerprint, same first steps on a re-run; the ladder
+    of engines measured with the current code."""
+    shared = Shared(session)
+    shared.run("python", "-m", "microgpt.results", "--check")
+    shared.run("python", "-m", "microgpt.ladder", "--check")
 
 
 def site_dir(session):
@@ -339,3 +342,10 @@ def bench(session):
 def speed(session):
     """Measure Step 5's cost and the fast engine's (a few minutes); rewrite docs/results/speed.json."""
     Shared(session).run("python", "-m", "microgpt.speed", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def ladder(session):
+    """Every engine of Step 5 side by side, several rounds, with the flop count and the machine's
+    peak (a few minutes; `nox -s ladder -- --rounds 5`); rewrite docs/results/ladder.json."""
+    Shared(session).run("python", "-m", "microgpt.ladder", *session.posargs)

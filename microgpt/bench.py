@@ -46,10 +46,11 @@ def peak_mib():
         return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB here
 
 
-def measure(engine, steps):
-    """Train in this process. The clock starts when training starts, after the
-    names are loaded and the weights drawn (Step 4's run logs "num params"
-    right before its loop); the memory in use by then is recorded apart."""
+def measure(engine, steps, run=None):
+    """Train in this process with `run` (by default the engine's module's).
+    The clock starts when training starts, after the names are loaded and the
+    weights drawn (every engine logs "num params" right before its loop); the
+    memory in use by then is recorded apart."""
     printed, started = [], []
 
     def log(line):
@@ -57,8 +58,8 @@ def measure(engine, steps):
             started.append((time.process_time(), peak_mib()))
         printed.append(line)
 
-    module = importlib.import_module(ENGINES[engine])
-    result = module.run(RunConfig(), log=log, stop_after=steps)
+    run = run or importlib.import_module(ENGINES[engine]).run
+    result = run(RunConfig(), log=log, stop_after=steps)
     seconds = time.process_time() - started[0][0]
     trained = repr((result["losses"], result["weights"])).encode()
     return {"engine": engine, "steps": steps, "seconds": seconds, "peak_mib": peak_mib(),

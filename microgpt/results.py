@@ -90,7 +90,11 @@ def fingerprint(step):
     """A hash of the code's syntax tree: comments (such as the snippet markers
     the pages use) and formatting do not change it; any change to code does.
     A recorded step's code includes the recorder's."""
-    modules = [BY_NAME[step].module_name] + (["recording"] if step in RECORDED else [])
+    return code_fingerprint([BY_NAME[step].module_name] + (["recording"] if step in RECORDED else []))
+
+
+def code_fingerprint(modules):
+    """The syntax trees of these package modules and of all they import."""
     digest = hashlib.sha256()
     for path in sorted(set().union(*map(source_files, modules))):
         digest.update(path.name.encode() + b"\0" + ast.dump(ast.parse(path.read_text())).encode())

@@ -45,3 +45,21 @@ def test_the_fast_engines_full_run_is_step5s_timed_run_over_the_speedup():
     stored = json.loads(Path("docs/results/speed.json").read_text())
     timed = json.loads(Path("docs/results/timings.json").read_text())["step5"]
     assert speed_ch.fast_full_estimate(stored) * stored["bench"]["speedup"] == pytest.approx(timed)
+
+
+def test_the_ladder_figures_agree_with_the_stored_measurements():
+    stored = json.loads(Path("docs/results/ladder.json").read_text())
+    figures = speed_ch.ladder_figures(stored)
+    rows = figures["rows"]
+    assert [row["engine"] for row in rows] == list(stored["seconds"])
+    assert figures["by_engine"]["step5"]["speedup"] == 1
+    for row, seconds in zip(rows, stored["seconds"].values()):
+        assert row["ms_min"] <= row["ms"] <= row["ms_max"]
+        assert row["ms_min"] == pytest.approx(1000 * min(seconds) / stored["steps"])
+        # the time at the peak, times how far below it, is the engine's time
+        assert row["below_peak"] * figures["peak_step_us"] / 1000 == pytest.approx(row["ms"])
+    assert figures["step_kflops"] == pytest.approx(
+        figures["forward_kflops"] + figures["backward_kflops"] + figures["update_kflops"])
+    assert figures["peak_gflops_min"] <= figures["peak_gflops"] <= figures["peak_gflops_max"]
+    assert figures["generated_gain"] == pytest.approx(
+        figures["by_engine"]["looped"]["ms"] / figures["by_engine"]["fast"]["ms"])

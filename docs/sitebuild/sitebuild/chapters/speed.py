@@ -1,6 +1,8 @@
 """The chapter "Why is it so slow?": its figures and pictures, from
 docs/results/speed.json (written by `python -m microgpt.speed`)."""
 
+from statistics import median
+
 from microgpt.config import ModelConfig
 from sitebuild.claims import Check
 from sitebuild.common import mean, results, timings
@@ -144,9 +146,74 @@ def growth(fig, theme):
                labelcolor=theme["text"], fontsize=8)
 
 
+# The ladder of engines (docs/results/ladder.json, written by `python -m microgpt.ladder`) -----
+
+LADDER_NAMES = {"step5": "Step 5 as written", "looped": "fast engine, products as loops",
+                "fast": "fast engine, generated products", "numpy": "NumPy engine"}
+
+
+def ladder_figures(ladder):
+    """Per engine (slowest first): ms per training step (median, fastest and
+    slowest of the rounds), speed against Step 5, the flops per second it
+    reaches and how far that is below the machine's measured peak."""
+    steps, flops = ladder["steps"], ladder["flops"]
+    step_flops = flops["forward"] + flops["backward"] + flops["update"]
+    peak = median(ladder["peak_flops_per_second"])
+    slowest = median(ladder["seconds"]["step5"]) / steps
+    rows = []
+    for engine, seconds in ladder["seconds"].items():
+        per_step = [s / steps for s in seconds]
+        typical = median(per_step)
+        rows.append({"engine": engine, "label": LADDER_NAMES[engine], "ms": 1000 * typical,
+                     "ms_min": 1000 * min(per_step), "ms_max": 1000 * max(per_step),
+                     "speedup": slowest / typical, "mflops": step_flops / typical / 1e6,
+                     "below_peak": peak * typical / step_flops,
+                     "below_peak_whole": round(peak * typical / step_flops)})
+    loads = [load for runs in ladder["loads"].values() for load in runs]
+    by_engine = {row["engine"]: row for row in rows}
+    return {"rows": rows, "by_engine": by_engine,
+            "generated_gain": by_engine["looped"]["ms"] / by_engine["fast"]["ms"],
+            "numpy_gain": by_engine["fast"]["ms"] / by_engine["numpy"]["ms"],
+            "step_flops": step_flops, "step_kflops": step_flops / 1e3,
+            "forward_kflops": flops["forward"] / 1e3, "backward_kflops": flops["backward"] / 1e3,
+            "update_kflops": flops["update"] / 1e3,
+            "update_per_param": flops["update"] / results("step5")["num_params"],
+            "peak_gflops": peak / 1e9, "peak_gflops_min": min(ladder["peak_flops_per_second"]) / 1e9,
+            "peak_gflops_max": max(ladder["peak_flops_per_second"]) / 1e9,
+            "peak_step_us": 1e6 * step_flops / peak, "load_min": min(loads), "load_max": max(loads)}
+
+
+def ladder(fig, theme):
+    """Milliseconds per training step of each engine (log scale): the median
+    of the rounds, a whisker from the fastest to the slowest, and the time
+    the step's arithmetic would take at the machine's measured peak."""
+    figures = ladder_figures(results("ladder"))
+    rows = figures["rows"]
+    ax = fig.subplots()
+    ys = range(len(rows))
+    ms = [row["ms"] for row in rows]
+    spread = [[row["ms"] - row["ms_min"] for row in rows], [row["ms_max"] - row["ms"] for row in rows]]
+    ax.barh(ys, ms, xerr=spread, color=theme["lines"][0], ecolor=theme["text"], capsize=3, height=0.6)
+    for y, row in zip(ys, rows):
+        ax.text(row["ms_max"] * 1.15, y, f"{row['ms']:.3g} ms  ({row['speedup']:,.0f}×)", va="center",
+                color=theme["text"], fontsize=8)
+    at_peak = figures["peak_step_us"] / 1000
+    ax.axvline(at_peak, color=theme["lines"][1], linestyle="--",
+               label=f"the same arithmetic at the measured peak: {at_peak * 1000:.1f} µs")
+    ax.set_yticks(list(ys), [row["label"] for row in rows])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(at_peak / 3, max(row["ms_max"] for row in rows) * 30)
+    ax.set_xlabel("ms per training step, log scale (whiskers: fastest to slowest round)")
+    fig.legend(loc="outside lower center", frameon=False, labelcolor=theme["text"], fontsize=8)
+    ax.grid(axis="x", color=theme["grid"], linewidth=0.5)
+    style(ax, theme)
+
+
 PICTURES = {
     "speed/phases": (phases, (7, 2.6)),
     "speed/growth": (growth, (7, 3.6)),
+    "speed/ladder": (ladder, (7, 3.2)),
 }
 
 WIDGETS = {}  # the chapter has none

@@ -70,6 +70,7 @@ def define_env(env):
         env.variables[f"s{step.number}"] = step.module
     env.variables["timings"] = common.timings()  # seconds per full run, machine-dependent
     env.variables["speed"] = common.results("speed")  # machine-dependent too
+    env.variables["ladder"] = common.results("ladder")  # machine-dependent too
     env.variables["tokenizer"] = common.tokenizer()
     env.variables["math"] = math
     env.variables["common"] = common
