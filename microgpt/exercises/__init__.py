@@ -12,13 +12,16 @@ that step's exercises; EXERCISES lists them all in reading order.
 """
 
 import copy
+import inspect
 import io
 import math
+import textwrap
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 READER_FILE = "<your code>"  # the file name the reader's code gets in error messages
+SNIPPET_MARKER = "# --8<-- ["  # a page's snippet marker: the page's include leaves it out
 REL_TOL, ABS_TOL = 1e-9, 1e-12  # how close a float must be to the package's (a different rounding passes)
 
 
@@ -55,6 +58,14 @@ class Exercise:
         lines = self.starter.splitlines()
         first_def = next(i for i, line in enumerate(lines) if line.startswith("def "))
         return "\n".join(lines[:first_def])
+
+    def solved(self):
+        """What a reader runs who puts the solution the page shows (the package's
+        definition, included by name, snippet markers left out) under the
+        starter's imports: the code the tests require to pass."""
+        source = textwrap.dedent(inspect.getsource(self.reference))
+        body = "\n".join(line for line in source.splitlines() if SNIPPET_MARKER not in line)
+        return f"{self.preamble}\n{body}\n"
 
 
 def first_difference(expected, got, path=()):

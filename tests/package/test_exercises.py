@@ -4,7 +4,6 @@ and the checker reports the first failing case as the reader reads it.
 The same checks run in Pyodide in tests/pyodide/test_exercises_in_pyodide.py."""
 
 import inspect
-import textwrap
 from collections import Counter
 
 import pytest
@@ -15,16 +14,6 @@ from microgpt.exercises import EXERCISES, check, first_difference
 from microgpt.steps import ALL as STEPS
 
 IDS = [exercise.id for exercise in EXERCISES]
-SNIPPET_MARKER = "# --8<-- ["
-
-
-def solution_code(exercise):
-    """What a reader who copies the shown solution under the starter's imports
-    runs: the package's definition (as the page includes it by name) after
-    the starter's preamble."""
-    source = textwrap.dedent(inspect.getsource(exercise.reference))
-    body = "\n".join(line for line in source.splitlines() if SNIPPET_MARKER not in line)
-    return f"{exercise.preamble}\n{body}\n"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
@@ -32,7 +21,7 @@ def test_the_starter_fails_and_the_solution_passes(exercise):
     starter = check(exercise.id, exercise.starter)
     assert not starter["passed"] and starter["case"] is not None, starter
     assert starter["expected"] != starter["got"]
-    solved = check(exercise.id, solution_code(exercise))
+    solved = check(exercise.id, exercise.solved())
     assert solved["passed"], solved
     assert solved["cases"] == len(exercise.cases()) >= 2
 
