@@ -90,7 +90,7 @@
     check.classList.add("mg-primary");
     const hintButton = button("Hint");
     const solutionButton = button("Show solution");
-    const reset = button("Reset", "Put the starter code back");
+    const reset = button("Reset", "Reset to the starter code");
     const stop = button("Stop", "Stop the check");
     stop.hidden = true;
     const bar = el("div", { class: "mg-run-bar" }, check, hintButton, solutionButton, reset, stop);
