@@ -76,7 +76,7 @@
 
   function enhance(root) {
     const id = root.dataset.exercise;
-    const starterBlock = root.querySelector(":scope > .highlight");
+    const starterBlock = root.querySelector(".highlight"); // the first: the starter
     const hint = root.querySelector("details.mg-hint");
     const solution = root.querySelector("details.mg-solution");
     const heading = root.querySelector("h2");

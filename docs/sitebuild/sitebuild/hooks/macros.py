@@ -139,6 +139,9 @@ def define_env(env):
             "",
             found.task,
             "",
+            # the rest is code and help the guide shows elsewhere: kept out of the search index (page weight)
+            "<div data-search-exclude markdown>",
+            "",
             '```py title="Your code: start from this"',
             found.starter.rstrip("\n"),
             "```",
@@ -152,6 +155,8 @@ def define_env(env):
             f'    ```py title="{path}"',
             f'    --8<-- "{found.solution}"',
             "    ```",
+            "",
+            "</div>",
             "",
             "</div>",
         ])
