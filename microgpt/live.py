@@ -162,3 +162,15 @@ def sample(model, count=10, temperature=0.5, seed=42):
     from .analysis import sample_names
 
     return sample_names(model, count, temperature, seed)
+
+
+def check_exercise(exercise_id, source):
+    """The "Check" of an exercise ("Your turn"): the reader's source compared
+    with the package's function by microgpt.exercises.check, as data. An
+    unknown exercise is one MicrogptError naming the known ones."""
+    from .exercises import check  # on first use: the steps load only when a reader asks
+
+    try:
+        return check(exercise_id, source)
+    except LookupError as error:
+        raise MicrogptError(str(error)) from None

@@ -9,12 +9,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from microgpt.exercises import EXERCISES_BY_ID
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXECUTED = {"python", "sh", "bash"}  # what pytest-codeblocks collects, exactly
 NON_CODE = {"text", "console"}  # illustrations and install commands: shown, never run
 # a file, a snippet section of it, or a definition in it by name (sitebuild/hooks/include_by_name.py)
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w.-]+))?"\s*$')
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<marks>`{3,}|~{3,})(?P<info>.*)$")
+# an exercise ("Your turn"): the `exercise` macro renders its starter and solution fences, which
+# tests/package/test_exercises.py and tests/pyodide/test_exercises_in_pyodide.py check
+EXERCISE = re.compile(r"""^\s*\{\{\s*exercise\(\s*["'](?P<id>[\w-]+)["']\s*\)\s*\}\}\s*$""")
 DIRECTIVE = re.compile(r"^\s*<!--\s*(pytest-codeblocks:|pytest\.mark\.)(?P<what>.*?)\s*-->\s*$")
 
 
@@ -38,7 +43,11 @@ def read_fences(page):
     fences, directives, i = [], [], 0
     while i < len(lines):
         directive, fence = DIRECTIVE.match(lines[i]), FENCE.match(lines[i])
-        if directive:
+        exercise = EXERCISE.match(lines[i])
+        if exercise:
+            fences.append(exercise_block(page, i + 1, exercise["id"]))
+            directives = []
+        elif directive:
             directives.append(directive.group(1) + directive.group("what"))
         elif fence:
             marks = fence.group("marks")
@@ -55,6 +64,16 @@ def read_fences(page):
             directives = []  # a directive applies only to the fence right after it
         i += 1
     return fences
+
+
+def exercise_block(page, line, exercise_id):
+    """An exercise on a page: accounted for when microgpt.exercises has it."""
+    block = Fence(page, line, "exercise", [exercise_id])
+    if exercise_id in EXERCISES_BY_ID:
+        block.kind = "exercise"
+    else:
+        block.reason = f"exercise {exercise_id!r} is not in microgpt.exercises"
+    return block
 
 
 def classify(fence, marks, directives, previous):

@@ -15,7 +15,7 @@ def test_every_fence_is_accounted_for():
     fences = all_fences()
     counts = Counter(fence.kind for fence in fences)
     print("\nfence audit:", ", ".join(f"{kind} {counts[kind]}" for kind in
-          ("executed", "output", "include", "non-code", "unaccounted")))
+          ("executed", "output", "include", "exercise", "non-code", "unaccounted")))
     assert counts["executed"] > 0 and counts["include"] > 0, "the audit found no pages"
     unaccounted = [f"{f.where}: {f.reason}" for f in fences if f.kind == "unaccounted"]
     assert not unaccounted, "unaccounted fences:\n" + "\n".join(unaccounted)
@@ -67,7 +67,31 @@ def test_the_audit_catches_what_pytest_codeblocks_would_silently_skip(tmp_path):
         "```py\nprint(4)\n```\n\n"
         "<!--pytest-codeblocks:expected-output-->\n```text\n5\n```\n\n"
         '```python\nprint(6)\n```\n<!--pytest-codeblocks:expected-output-->\n```text\n6\n```\n\n'
-        '```py title="microgpt/data.py"\n--8<-- "microgpt/data.py:tokenizer"\n```\n'
+        '```py title="microgpt/data.py"\n--8<-- "microgpt/data.py:tokenizer"\n```\n\n'
+        '{{ exercise("step1-no-such-thing") }}\n\n{{ exercise("step1-softmax") }}\n'
     )
     kinds = [fence.kind for fence in read_fences(page)]
-    assert kinds == ["unaccounted"] * 5 + ["executed", "output", "include"]
+    assert kinds == ["unaccounted"] * 5 + ["executed", "output", "include", "unaccounted", "exercise"]
+
+
+def test_every_exercise_is_on_one_page_of_its_step():
+    from microgpt.exercises import EXERCISES
+
+    pages = {}
+    for fence in all_fences():
+        if fence.kind == "exercise":
+            pages.setdefault(fence.body[0], []).append(fence.page.relative_to(DOCS).as_posix())
+    for exercise in EXERCISES:
+        where = pages.get(exercise.id, [])
+        assert len(where) == 1 and where[0].startswith(f"step-{exercise.step}/"), f"{exercise.id}: {where}"
+
+
+def test_every_exercise_shows_as_solution_the_code_its_tests_pass():
+    """The page includes the solution by name; the tests check Exercise.solved(),
+    the function's own source under the starter's imports: the same lines."""
+    from microgpt.exercises import EXERCISES
+
+    for exercise in EXERCISES:
+        path, qualname = exercise.solution.split(":")
+        shown = "\n".join(include_by_name.definition_lines(ROOT / path, qualname))
+        assert exercise.solved() == f"{exercise.preamble}\n{shown}\n", exercise.id

@@ -27,7 +27,7 @@ FORMATTING_FILTERS = {"commas", "f4", "f6", "sci", "format", "replace", "join", 
 CALL = re.compile(r"(?<![|\w.])(?P<callee>[A-Za-z_][\w.]*)\s*\(")
 METHOD_CALL = re.compile(r"[\])\"']\s*\.\s*(?P<method>\w+)\s*\(")  # `losses[0].index(`, `"".join(`
 PAGE_MACROS = ("code_lines", "picture", "download_box", "source_diff", "claim", "token", "token_chips",
-               *claims.PREDICATES)
+               "exercise", "exercise_progress", *claims.PREDICATES)
 ALLOWED_CALLEES = re.compile(
     rf"^((common|ch[0-5]|speed_ch)\.\w+|tokenizer\.encode|{'|'.join(PAGE_MACROS)})$")
 FILTER_CALL = re.compile(r"\|\s*\w+\s*\(")  # `| format(...)`: a filter's arguments, not a call

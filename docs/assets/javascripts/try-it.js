@@ -51,6 +51,10 @@
     return line;
   }
 
+  // The exercises (exercises.js) show the same line on their first Check.
+  window.MicroGPT = window.MicroGPT || {};
+  window.MicroGPT.progressLine = progressLine;
+
   function enhance(codeBlock, outputBlock, index) {
     const pageCode = codeBlock.querySelector("code").textContent.replace(/\n$/, "");
     let editor = null;

@@ -40,7 +40,7 @@ import math
 import posixpath
 import textwrap
 
-from microgpt import steps
+from microgpt import exercises, steps
 from sitebuild import browser_python, claims, common, downloads, token_chips
 from sitebuild.chapters import CHAPTERS
 from sitebuild.common import ROOT
@@ -130,3 +130,60 @@ def define_env(env):
                     if SNIPPET_MARKER not in line]
         diff = difflib.unified_diff(lines(old), lines(new), old, new, lineterm="", n=2)
         return "```diff\n" + "\n".join(diff) + "\n```"
+
+    @env.macro
+    def exercise(exercise_id):
+        """An exercise of microgpt.exercises ("Your turn"): its title, task, the
+        starter code, then the hint and the package's solution (included by name),
+        both collapsed. Without JavaScript that is the whole exercise;
+        exercises.js adds the editor and the Check, Hint and Show solution buttons."""
+        found = exercises.EXERCISES_BY_ID[exercise_id]
+        path = found.solution.split(":")[0]
+        return "\n".join([
+            f'<div class="mg-exercise" data-exercise="{found.id}" markdown>',
+            "",
+            f"## {found.title} {{ #{found.id} }}",
+            "",
+            found.task,
+            "",
+            # the rest is code and help the guide shows elsewhere: kept out of the search index (page weight)
+            "<div data-search-exclude markdown>",
+            "",
+            '```py title="Your code: start from this"',
+            found.starter.rstrip("\n"),
+            "```",
+            "",
+            '??? tip mg-hint "Hint"',
+            "",
+            textwrap.indent(found.hint, "    "),
+            "",
+            f'??? success mg-solution "Solution: the package\'s own `{found.name}`"',
+            "",
+            f'    ```py title="{path}"',
+            f'    --8<-- "{found.solution}"',
+            "    ```",
+            "",
+            "</div>",
+            "",
+            "</div>",
+        ])
+
+    @env.macro
+    def exercise_progress(step):
+        """On a step's index: its exercises, each linked; exercises.js marks
+        those this browser has solved (kept in localStorage, never sent)."""
+        number = int(step.removeprefix("step"))
+        page = next((ROOT / "docs" / f"step-{number}").glob("*-your-turn.md")).name
+        found = [item for item in exercises.EXERCISES if item.step == number]
+        return "\n".join([
+            f'<div class="mg-exercise-progress" data-step="{step}" markdown>',
+            "",
+            f'!!! question "Your turn: {len(found)} exercises"',
+            "",
+            f"    The step ends with [exercises]({page}): write a piece of it yourself, and check it "
+            "against the package, in your browser.",
+            "",
+            *(f'    - [{item.title}]({page}#{item.id}){{ data-exercise="{item.id}" }}' for item in found),
+            "",
+            "</div>",
+        ])
