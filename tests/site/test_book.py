@@ -3,6 +3,7 @@ printable page, book/, and its PDF among the downloads. What the book must
 hold is read from the nav and the site's own pages, never typed here."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -126,3 +127,20 @@ def test_the_home_page_and_the_complete_program_link_the_book(site):
     assert 'href="book/"' in (site / "index.html").read_text()
     assert f'href="{PDF}"' in (site / "index.html").read_text()
     assert f'href="../{PDF}"' in (site / "complete-program" / "index.html").read_text()
+
+
+def test_the_book_has_a_cover_of_its_own(site, pdf_pages):
+    from importlib.metadata import version
+
+    config = yaml.safe_load("\n".join(line for line in MKDOCS_YML.read_text().splitlines()
+                                      if line.startswith("site_")))
+    samples = json.loads((MKDOCS_YML.parent / "docs" / "results" / "step5.json").read_text())["samples"]
+    cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', (site / BOOK).read_text(), re.S)
+    assert cover, "the book has no cover"
+    cover = cover.group(1)
+    assert re.search(r'<img [^>]*src="\.\./pictures/[^"]+-light\.svg" alt="[^"]+"', cover)
+    for words in (config["site_name"], config["site_description"], ", ".join(samples[:3]),
+                  f"microgpt package {version('microgpt')}"):
+        assert squeeze(words) in squeeze(text(cover)), words
+        assert squeeze(words) in pdf_pages[0], f"not on the PDF's first page: {words}"
+    assert "contents" not in pdf_pages[0]

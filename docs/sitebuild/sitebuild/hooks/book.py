@@ -6,7 +6,9 @@ skips every other `on_post_page`, so this hook finishes it after the plugin
 wrote it: the pictures of the light theme only, each widget replaced by its
 static version (the `<noscript>` content, or nothing when the prose and a
 picture already say it), and none of the site's own scripts, which would add
-Run buttons and controls to paper.
+Run buttons and controls to paper. Its cover is the book's own: title,
+subtitle, a picture drawn from the results, names the model invented, the
+build's date and the package's version.
 
 The PDF (downloads/microgpt-visualized.pdf) is Chromium's print of that page
 through Playwright (numbered by the plugin's print CSS). It is made only when
@@ -73,8 +75,44 @@ def on_page_content(html, page, config, files):
     return html
 
 
-def printable(html):
-    """The book page for paper: light theme and pictures only, eager; widgets static; no site scripts."""
+COVER = re.compile(r'(<section id="print-site-cover-page">).*?(</section>)', re.S)
+COVER_PICTURE = "step-5/loss-curves"  # drawn by sitebuild from docs/results, like every picture
+COVER_NAMES = 10  # names the finished model (Step 5) invented, from its results file
+COVER_CSS = """<style>
+  #print-site-cover-page { text-align: center; }
+  #print-site-cover-page .mg-cover-title { font-size: 2.6em; margin: 1.5em 0 0.2em; }
+  #print-site-cover-page .mg-cover-subtitle { font-size: 1.2em; margin: 0 auto 1.5em; max-width: 32em; }
+  #print-site-cover-page img { max-width: 100%; }
+  #print-site-cover-page .mg-cover-names { font-family: var(--md-code-font-family); }
+  @media print { #print-site-cover-page { break-after: page; } }
+</style>"""
+
+
+def cover(config):
+    """The book's own cover: title, subtitle, the loss curves of every step,
+    names the finished model invented, and the build's date and package version."""
+    from datetime import UTC, datetime
+    from html import escape
+    from importlib.metadata import version
+
+    from sitebuild.common import results
+
+    names = ", ".join(results("step5")["samples"][:COVER_NAMES])
+    built = datetime.now(UTC).strftime("%Y-%m-%d")
+    return (f'<h1 class="mg-cover-title">{escape(config.site_name)}</h1>'
+            f'<p class="mg-cover-subtitle">{escape(config.site_description)}</p>'
+            f'<img src="../pictures/{COVER_PICTURE}-light.svg" alt="The loss curves of every step">'
+            f'<p>Names the model of Step 5 invented: <span class="mg-cover-names">{escape(names)}</span></p>'
+            f'<p>Built {built} with the microgpt package {escape(version("microgpt"))}</p>')
+
+
+def printable(html, config):
+    """The book page for paper: its own cover; light theme and pictures only,
+    eager; widgets static; no site scripts."""
+    html, found = COVER.subn(lambda m: m.group(1) + cover(config) + m.group(2), html, count=1)
+    if not found:
+        raise PluginError("book: print-site's cover page is missing: "
+                          "keep `add_cover_page: true` in mkdocs.yml")
     for pattern in PALETTE:
         html, found = pattern.subn("", html, count=1)
         if not found:
@@ -90,7 +128,7 @@ def printable(html):
     for script in SITE_SCRIPTS:
         html = re.sub(rf'<script src="[^"]*assets/javascripts/{re.escape(script)}"></script>', "", html)
     html = re.sub(r'<script src="[^"]*assets/javascripts/widgets/[^"]*"></script>', "", html)
-    return html.replace("</head>", PRINT_CSS + "</head>", 1)
+    return html.replace("</head>", PRINT_CSS + COVER_CSS + "</head>", 1)
 
 
 INSTALL = "install Debian's Chromium (`sudo apt-get install chromium`), never a downloaded build"
@@ -134,7 +172,7 @@ def print_pdf(site, executable):
 def on_post_build(config):
     site = Path(config.site_dir)
     book = site / BOOK_PAGE
-    book.write_text(printable(book.read_text(encoding="utf-8")), encoding="utf-8")
+    book.write_text(printable(book.read_text(encoding="utf-8"), config), encoding="utf-8")
     target = site / PDF
     if not make_pdf_wanted():
         target.unlink(missing_ok=True)
