@@ -11,7 +11,9 @@ subtitle, a picture drawn from the results, names the model invented, the
 build's date and the package's version.
 
 The PDF (downloads/microgpt-visualized.pdf) is Chromium's print of that page
-through Playwright (numbered by the plugin's print CSS). It is made only when
+through Playwright (numbered by the plugin's print CSS), with bookmarks from
+the headings. Its contents give page numbers: the page is printed once, each
+entry gets the page its target landed on, and it is printed again. It is made only when
 MICROGPT_BOOK_PDF=1 (the strict build of `nox -s docs`); other builds log
 that they skip it and leave no file behind the link.
 """
@@ -47,7 +49,25 @@ PRINT_CSS = """<style media="print">
   .md-header, .md-footer, .md-sidebar--secondary, .md-source-file, .headerlink,
   #print-site-banner { display: none !important; }
   .md-content__button { display: none; }
+  #print-page-toc a { display: flex; align-items: baseline; text-decoration: none; }
+  #print-page-toc .mg-toc-dots { flex: 1; min-width: 1em; margin: 0 0.4em; border-bottom: 1px dotted; }
 </style>"""
+# After a first print, each entry of the contents gets the page its target landed on (a named
+# destination of Chromium's PDF); the entries' lines do not change, so neither do the pages.
+NUMBER_CONTENTS = """(pages) => {
+  for (const link of document.querySelectorAll('#print-page-toc a[href^="#"]')) {
+    link.querySelectorAll(".mg-toc-dots, .mg-toc-number").forEach((old) => old.remove());
+    const page = pages[decodeURIComponent(link.hash.slice(1))];
+    if (page === undefined) return link.hash;
+    const dots = document.createElement("span"), number = document.createElement("span");
+    dots.className = "mg-toc-dots";
+    number.className = "mg-toc-number";
+    number.textContent = String(page);
+    link.append(dots, number);
+  }
+  return null;
+}"""
+PRINTS = 3  # the first without page numbers, then until the numbers stand still
 
 
 def make_pdf_wanted():
@@ -131,6 +151,17 @@ def printable(html, config):
     return html.replace("</head>", PRINT_CSS + COVER_CSS + "</head>", 1)
 
 
+def destination_pages(pdf):
+    """{anchor: page number, counted from 1 as the footer counts} of every named destination of a PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    return {name.removeprefix("/"): reader.get_destination_page_number(destination) + 1
+            for name, destination in reader.named_destinations.items()}
+
+
 INSTALL = "install Debian's Chromium (`sudo apt-get install chromium`), never a downloaded build"
 
 
@@ -159,8 +190,24 @@ def print_pdf(site, executable):
             page.goto(root + BOOK_PAGE, wait_until="load")
             page.emulate_media(media="print")
             page.wait_for_function("document.querySelector('#print-page-toc nav ul') !== null")
-            # A4, margins and page numbers come from the plugin's @page rules
-            pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+
+            def print_once():
+                # A4, margins and page numbers come from the plugin's @page rules; the bookmarks
+                # (outline) from the headings
+                return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                                outline=True, tagged=True)
+
+            pdf = print_once()  # the contents without page numbers
+            for _ in range(PRINTS - 1):
+                pages = destination_pages(pdf)
+                missing = page.evaluate(NUMBER_CONTENTS, pages)
+                if missing:
+                    raise PluginError(f"book: the contents link to {missing}, which is on no page of the PDF")
+                pdf = print_once()
+                if destination_pages(pdf) == pages:
+                    break
+            else:
+                raise PluginError(f"book: the page numbers of the contents still moved after {PRINTS} prints")
             browser.close()
     finally:
         server.shutdown()
