@@ -3,6 +3,7 @@ printable page, book/, and its PDF among the downloads. What the book must
 hold is read from the nav and the site's own pages, never typed here."""
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -17,14 +18,18 @@ HEADING = re.compile(r"<h([12])[^>]*>(.*?)</h\1>", re.S)
 LIGHT_PICTURE = re.compile(r'<img [^>]*src="[^"]*?(pictures/[^"#]+-light\.svg)#only-light"')
 
 
-def nav_entries():
-    """(title in the nav or None, page) of each Markdown page of the nav, in
-    reading order (the notebooks stay out of the book)."""
+def mkdocs_config():
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_constructor("!ENV", lambda loader, node: None)
-    nav = yaml.load(MKDOCS_YML.read_text(), Loader=Loader)["nav"]
+    return yaml.load(MKDOCS_YML.read_text(), Loader=Loader)
+
+
+def nav_entries():
+    """(title in the nav or None, page) of each Markdown page of the nav, in
+    reading order (the notebooks stay out of the book)."""
+    nav = mkdocs_config()["nav"]
 
     def walk(items):
         for item in items:
@@ -126,3 +131,66 @@ def test_the_home_page_and_the_complete_program_link_the_book(site):
     assert 'href="book/"' in (site / "index.html").read_text()
     assert f'href="{PDF}"' in (site / "index.html").read_text()
     assert f'href="../{PDF}"' in (site / "complete-program" / "index.html").read_text()
+
+
+CONTENTS_LINE = re.compile(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$")
+
+
+def contents_entries(path):
+    """(title, page number) of each line of the PDF's contents, read as laid out on paper."""
+    entries = []
+    for page in PdfReader(path).pages:
+        lines = page.extract_text(extraction_mode="layout").splitlines()
+        if entries and not any(CONTENTS_LINE.match(line) for line in lines):
+            break  # the contents have ended
+        if entries or any(squeeze(line) == "contents" for line in lines):
+            entries += [(m.group(1), int(m.group(2))) for m in map(CONTENTS_LINE.match, lines) if m]
+    return entries
+
+
+def test_the_contents_give_the_page_where_each_title_is(site, pdf_pages):
+    entries = contents_entries(site / PDF)
+    # {title in the contents: the page's own title (h1)}: the home page is "Home" in the nav
+    page_titles = {squeeze(title or heading): squeeze(heading) for title, heading in (
+        (title, text(HEADING.search(built(site, page).split("<article", 1)[1]).group(2)))
+        for title, page in nav_entries())}
+    listed = iter(squeeze(title) for title, _ in entries)
+    missing = [title for title in page_titles if title not in listed]  # each in order, after the one before
+    assert not missing, f"the contents miss pages: {missing}"
+    numbers = [number for _, number in entries]
+    assert numbers == sorted(numbers) and numbers[0] > 1, f"the page numbers are out of order: {numbers}"
+    wrong = [f"{title} (page {number})" for title, number in entries
+             if page_titles.get(squeeze(title), squeeze(title)) not in pdf_pages[number - 1][:400]]
+    assert not wrong, "titles not near the top of the page the contents give: " + ", ".join(wrong)
+    # and the page the contents count is the page the footer prints
+    footers = [re.findall(r"(?m)^Page (\d+)$", page.extract_text()) for page in PdfReader(site / PDF).pages]
+    unnumbered = [n for n, footer in enumerate(footers, 1) if footer != [str(n)]]
+    assert not unnumbered, f"pages whose footer is not their place in the PDF: {unnumbered}"
+
+
+def test_the_pdf_has_a_bookmark_for_every_chapter(site):
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [squeeze(item.title)]
+
+    bookmarks = list(titles(PdfReader(site / PDF).outline))
+    chapters = [squeeze(title) for level, title in headings(site) if level == 1]
+    in_order = iter(bookmarks)
+    missing = [title for title in chapters if title not in in_order]  # each after the one before
+    assert chapters and not missing, f"chapters without a bookmark, or out of order: {missing}"
+
+
+def test_the_book_has_a_cover_of_its_own(site, pdf_pages):
+    from importlib.metadata import version
+
+    config = mkdocs_config()
+    samples = json.loads((MKDOCS_YML.parent / "docs" / "results" / "step5.json").read_text())["samples"]
+    cover = re.search(r'<section id="print-site-cover-page">(.*?)</section>', (site / BOOK).read_text(), re.S)
+    assert cover, "the book has no cover"
+    cover = cover.group(1)
+    assert re.search(r'<img [^>]*src="\.\./pictures/[^"]+-light\.svg" alt="[^"]+"', cover)
+    for words in (config["site_name"], config["site_description"], ", ".join(samples[:3]),
+                  f"microgpt package {version('microgpt')}"):
+        assert squeeze(words) in squeeze(text(cover)), words
+        assert squeeze(words) in pdf_pages[0], f"not on the PDF's first page: {words}"
+    assert "contents" not in pdf_pages[0]

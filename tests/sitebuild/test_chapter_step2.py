@@ -92,3 +92,70 @@ def test_same_printed_run_needs_every_printed_loss_and_every_name(monkeypatch):
     assert not ch2.same_printed_run()
     runs["step2"] = {"losses": [3.29781, 3.1], "samples": ["ava", "bob"]}
     assert not ch2.same_printed_run()
+
+
+# 2.5's drawing: checked on its own geometry, with the label size of 11 px text
+DIGIT_WIDTH, ASCENT, DESCENT = 0.6 * 11, 9, 2  # a digit of an 11 px sans-serif font is at most 0.6 em wide
+
+
+def crosses(start, end, rect):
+    """Whether the segment start-end enters the open rectangle (left, top, width, height) (Liang-Barsky)."""
+    (x1, y1), (x2, y2) = start, end
+    left, top, width, height = rect
+    low, high = 0.0, 1.0
+    for step, room in ((x1 - x2, x1 - left), (x2 - x1, left + width - x1),
+                       (y1 - y2, y1 - top), (y2 - y1, top + height - y1)):
+        if step == 0:
+            if room <= 0:
+                return False
+        elif step < 0:
+            low = max(low, room / step)
+        else:
+            high = min(high, room / step)
+    return low < high
+
+
+def shrunk(rect, by):
+    return (rect[0] + by, rect[1] + by, rect[2] - 2 * by, rect[3] - 2 * by)
+
+
+def graph_problems(graph):
+    boxes = {i: node["box"] for i, node in enumerate(graph["nodes"])}
+    labels = [(e["label"], (e["labelAt"][0], e["labelAt"][1] - ASCENT,
+                            DIGIT_WIDTH * len(e["label"]), ASCENT + DESCENT))
+              for e in graph["edges"] if "label" in e]
+    problems = []
+    for e in graph["edges"]:
+        for start, end in zip(e["points"], e["points"][1:]):
+            problems += [f"{e['from']}→{e['to']} passes behind box {i}" for i, box in boxes.items()
+                         if crosses(start, end, shrunk(box, 0.5))]
+            problems += [f"{e['from']}→{e['to']} crosses the label {text!r}" for text, rect in labels
+                         if crosses(start, end, rect)]
+    for k, (text, rect) in enumerate(labels):
+        problems += [f"the label {text!r} overlaps box {i}" for i, box in boxes.items() if crosses(
+            (rect[0], rect[1]), (rect[0] + rect[2], rect[1] + rect[3]), box)]
+        problems += [f"the labels {text!r} and {other!r} overlap" for other, rest in labels[k + 1:]
+                     if crosses((rect[0], rect[1]), (rect[0] + rect[2], rect[1] + rect[3]), rest)]
+    shapes = [*boxes.values(), *(rect for _, rect in labels)]
+    problems += [f"{shape} is outside the picture" for shape in shapes if shape[0] < 0 or shape[1] < 0
+                 or shape[0] + shape[2] > graph["width"] or shape[1] + shape[3] > graph["height"]]
+    return problems
+
+
+def test_backward_graph_lines_pass_behind_no_box_and_through_no_label():
+    graphs = ch2.backward_graph()["graphs"]
+    for graph in graphs:
+        assert graph_problems(graph) == [], graph["title"]
+    # the check sees what it must: a line from the first box to the last crosses every box between
+    small = graphs[0]
+    first, last = small["nodes"][0]["box"], small["nodes"][-1]["box"]
+    straight = {"from": 0, "to": len(small["nodes"]) - 1,
+                "points": [[first[0] + first[2] / 2, first[1] + first[3]], [last[0] + last[2] / 2, last[1]]]}
+    assert any("passes behind box" in problem
+               for problem in graph_problems({**small, "edges": [*small["edges"], straight]}))
+    # and a label put on its own line
+    edge = small["edges"][0]
+    on_line = {**edge, "labelAt": [(edge["points"][0][0] + edge["points"][1][0]) / 2 - 3,
+                                   (edge["points"][0][1] + edge["points"][1][1]) / 2 + 4]}
+    assert any("crosses the label" in problem
+               for problem in graph_problems({**small, "edges": [on_line, *small["edges"][1:]]}))

@@ -66,3 +66,25 @@ def test_parameters_heads_and_scales():
 def test_last_loss_gap():
     last3, last4 = (stored(step)["losses"][-50:] for step in ("step3", "step4"))
     assert ch4.last_loss_gap() == pytest.approx(abs(sum(last3) / 50 - sum(last4) / 50))
+
+
+def test_the_home_page_card_shows_every_head_large_enough_to_read():
+    import matplotlib.pyplot as plt
+
+    from sitebuild.common import results
+    from sitebuild.plotting import THEMES
+
+    draw, size = ch4.PICTURES["step-4/heads-card"]
+    fig = plt.figure(figsize=size)
+    try:
+        draw(fig, THEMES["light"])
+        shown = [ax for ax in fig.axes if ax.images]
+        heads = results("step4")["model"]["n_head"]
+        assert [ax.get_title() for ax in shown] == [f"head {h}" for h in range(heads)]
+        # each heatmap at least a third of the card's width; no text under 10 points
+        assert all(ax.get_position().width >= 1 / 3 for ax in shown)
+        labels = [label for ax in shown for label in ax.get_yticklabels() + ax.get_xticklabels()
+                  if label.get_text()]
+        assert labels and min(label.get_fontsize() for label in labels) >= 10
+    finally:
+        plt.close(fig)

@@ -30,17 +30,7 @@
         at = 0;
 
       function draw() {
-        const W = 640,
-          rowHeight = graph.collapsed ? 104 : 84,
-          boxH = graph.collapsed ? 76 : 58;
-        const H = graph.rows * rowHeight;
-        const perRow = {};
-        graph.nodes.forEach((n) => {
-          perRow[n.row] = (perRow[n.row] || 0) + 1;
-        });
-        const boxW = (n) => Math.min(190, W / perRow[n.row] - 14);
-        const cx = (n) => n.x * W,
-          top = (n) => n.row * rowHeight + 6;
+        const [W, H] = [graph.width, graph.height];
         const now = graph.steps[at];
         const svg = svgElement(W, H, "mg-graph");
         svg.setAttribute("role", "img");
@@ -48,22 +38,11 @@
           "aria-label",
           `${graph.title}: ${graph.nodes.length} boxes; the slider below steps through backward()`,
         );
+        // every place comes from the data: a line that skips a row bends through a slot of its own
         graph.edges.forEach((e) => {
-          const a = graph.nodes[e.from],
-            b = graph.nodes[e.to];
-          const x1 = cx(a),
-            y1 = top(a) + boxH,
-            x2 = cx(b),
-            y2 = top(b);
-          svgChild(svg, "line", { x1: x1, y1: y1, x2: x2, y2: y2, class: "mg-edge" });
+          svgChild(svg, "polyline", { points: e.points.map((p) => p.join(",")).join(" "), class: "mg-edge" });
           if (e.label !== undefined) {
-            // near the child's end, where no other box is in the way
-            svgChild(
-              svg,
-              "text",
-              { x: x1 + 0.35 * (x2 - x1) + 6, y: y1 + 0.35 * (y2 - y1) + 4, class: "mg-edge-label" },
-              e.label,
-            );
+            svgChild(svg, "text", { x: e.labelAt[0], y: e.labelAt[1], class: "mg-edge-label" }, e.label);
           }
         });
         const newest = now.visited[now.visited.length - 1];
@@ -72,18 +51,19 @@
           const g = svgChild(svg, "g", {
             class: `mg-node${done ? " mg-node-done" : ""}${i === newest ? " mg-node-current" : ""}`,
           });
-          const w = boxW(n);
-          svgChild(g, "rect", { x: cx(n) - w / 2, y: top(n), width: w, height: boxH, rx: 5 });
+          const [left, top, w, h] = n.box;
+          const cx = left + w / 2;
+          svgChild(g, "rect", { x: left, y: top, width: w, height: h, rx: 5 });
           svgChild(
             g,
             "text",
-            { x: cx(n), y: top(n) + 15, class: "mg-node-title" },
+            { x: cx, y: top + 15, class: "mg-node-title" },
             graph.collapsed ? n.label : `${n.label} = ${n.op}`,
           );
-          const y = top(n) + 15 + (graph.collapsed ? 16 : 0); // the line above data: the title, or the op
-          if (graph.collapsed) svgChild(g, "text", { x: cx(n), y }, n.op);
-          svgChild(g, "text", { x: cx(n), y: y + 16 }, `data ${n.data}`);
-          svgChild(g, "text", { x: cx(n), y: y + 33, class: "mg-node-grad" }, `grad ${now.grads[i]}`);
+          const y = top + 15 + (graph.collapsed ? 16 : 0); // the line above data: the title, or the op
+          if (graph.collapsed) svgChild(g, "text", { x: cx, y }, n.op);
+          svgChild(g, "text", { x: cx, y: y + 16 }, `data ${n.data}`);
+          svgChild(g, "text", { x: cx, y: y + 33, class: "mg-node-grad" }, `grad ${now.grads[i]}`);
         });
         frame.replaceChildren(svg);
         caption.textContent = `Step ${at} of ${graph.steps.length - 1}. ${now.caption}`;

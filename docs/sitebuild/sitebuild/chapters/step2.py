@@ -192,10 +192,22 @@ def shown(value):
     return f"{value:.4g}"
 
 
+# The drawing, in SVG user units (widgets/step2.js draws exactly this; 11 px text, .mg-edge-label)
+GRAPH_WIDTH = 640
+BOX_GAP = 14  # between two boxes of a row
+MAX_BOX_WIDTH = 190
+LABEL_HEIGHT, LABEL_CHAR_WIDTH = 12, 7  # an edge label's box: cap height + descent; a generous digit width
+LABEL_CLEARANCE = 3  # between a label and any line or box
+
+
 def layered(nodes, children):
     """A row for each node: one below its lowest child (leaves one above their
     first consumer), so data flows down the picture and backward() climbs it.
-    `nodes` in topological order; `children[i]` the indices node i was made from."""
+    `nodes` in topological order; `children[i]` the indices node i was made from.
+    An edge that skips rows gets a slot of its own in each row it crosses, so no
+    line passes behind a box. Returns {node: (row, slot)}, the number of rows,
+    the slots of each row in order (a node, or an edge (child, parent) passing
+    through) and {edge: [the slots it passes through]}."""
     row = {}
     for i in nodes:
         row[i] = 1 + max((row[c] for c in children[i]), default=-1)
@@ -203,13 +215,105 @@ def layered(nodes, children):
         users = [row[j] for j in nodes if i in children[j]]
         if not children[i] and users:
             row[i] = min(users) - 1
-    rows = sorted(set(row.values()))
-    placed = {}
-    for r in rows:
-        members = [i for i in nodes if row[i] == r]
-        for k, i in enumerate(members):
-            placed[i] = {"x": round((k + 0.5) / len(members), 4), "row": rows.index(r)}
-    return placed, len(rows)
+    levels = sorted(set(row.values()))
+    row = {i: levels.index(r) for i, r in row.items()}
+    members = [[i for i in nodes if row[i] == r] for r in range(len(levels))]
+    # the old even spread orders a row; an edge passing through goes beside the node it comes from
+    key = {i: (k + 0.5) / len(row_members) for row_members in members for k, i in enumerate(row_members)}
+    slots = [list(row_members) for row_members in members]
+    passing = {}
+    for parent in nodes:
+        for child in children[parent]:
+            for r in range(row[child] + 1, row[parent]):
+                passing.setdefault((child, parent), []).append(r)
+                key[(child, parent, r)] = key[child] - 1e-6
+                slots[r].append((child, parent, r))
+    slots = [sorted(row_slots, key=key.__getitem__) for row_slots in slots]
+    return row, slots, passing
+
+
+def graph_drawing(nodes, children, labels, row_height, box_height, passing_width):
+    """Boxes, lines and edge labels in SVG user units. `labels[(child, parent)]`
+    is the text of an edge (absent: none); `passing_width` the slot of a line
+    through a row. Each label goes at the first place along its line that
+    touches no box, no line and no other label; ValueError if there is none."""
+    row, slots, passing = layered(nodes, children)
+    boxes, through = {}, {}
+    for r, row_slots in enumerate(slots):
+        lines = sum(1 for s in row_slots if isinstance(s, tuple))
+        count = len(row_slots) - lines
+        width = min(MAX_BOX_WIDTH, (GRAPH_WIDTH - lines * passing_width) / count - BOX_GAP)
+        x = (GRAPH_WIDTH - count * (width + BOX_GAP) - lines * passing_width) / 2
+        top = r * row_height + 6
+        for s in row_slots:
+            if isinstance(s, tuple):
+                through[s] = x + passing_width / 2
+                x += passing_width
+            else:
+                boxes[s] = (x + BOX_GAP / 2, top, width, box_height)
+                x += width + BOX_GAP
+    edges = []
+    for parent in nodes:
+        for child in children[parent]:
+            left, top, width, height = boxes[child]
+            points = [(left + width / 2, top + height)]
+            for r in passing.get((child, parent), []):
+                x = through[(child, parent, r)]
+                points += [(x, r * row_height + 6), (x, r * row_height + 6 + box_height)]
+            left, top, width, _ = boxes[parent]
+            points.append((left + width / 2, top))
+            edges.append({"from": child, "to": parent,
+                          "points": [[round(x, 2), round(y, 2)] for x, y in points]})
+    taken = list(boxes.values())
+    segments = [(a, b) for e in edges for a, b in zip(e["points"], e["points"][1:])]
+    for e in edges:
+        text = labels.get((e["from"], e["to"]))
+        if text is None:
+            continue
+        spot = label_spot(text, e["points"], taken, segments)
+        if spot is None:
+            raise ValueError(f"no free place for the label {text!r} of the edge {e['from']} → {e['to']}")
+        e["label"], e["labelAt"] = text, [round(spot[0], 2), round(spot[1] + LABEL_HEIGHT - 3, 2)]  # baseline
+        taken.append(spot)
+    height = len(slots) * row_height
+    return ({i: [round(v, 2) for v in boxes[i]] for i in nodes}, edges, height)
+
+
+def label_box(text, left, top):
+    return (left, top, len(text) * LABEL_CHAR_WIDTH, LABEL_HEIGHT)
+
+
+def overlaps(a, b, clearance=0.0):
+    return (a[0] < b[0] + b[2] + clearance and b[0] < a[0] + a[2] + clearance
+            and a[1] < b[1] + b[3] + clearance and b[1] < a[1] + a[3] + clearance)
+
+
+def segment_hits(rect, start, end, clearance):
+    """Whether the segment start-end comes within `clearance` of the rectangle (sampled every 0.5 unit)."""
+    steps = max(1, int(max(abs(end[0] - start[0]), abs(end[1] - start[1])) * 2))
+    grown = (rect[0] - clearance, rect[1] - clearance, rect[2] + 2 * clearance, rect[3] + 2 * clearance)
+    return any(grown[0] < start[0] + (end[0] - start[0]) * k / steps < grown[0] + grown[2]
+               and grown[1] < start[1] + (end[1] - start[1]) * k / steps < grown[1] + grown[3]
+               for k in range(steps + 1))
+
+
+def label_spot(text, points, taken, segments):
+    """The label's box beside its line: the middle of each segment first, then
+    nearer its ends; to the right of the line, then to the left."""
+    width = len(text) * LABEL_CHAR_WIDTH
+    for t in (0.5, 0.35, 0.65, 0.2, 0.8):
+        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            y = y1 + t * (y2 - y1) - LABEL_HEIGHT / 2
+            # where the line is, over the label's height and clearance
+            reach = (y - LABEL_CLEARANCE - 1, y + LABEL_HEIGHT + LABEL_CLEARANCE + 1)
+            xs = [x1 + (x2 - x1) * (yy - y1) / (y2 - y1) for yy in reach] if y2 != y1 else [x1, x2]
+            for left in (max(xs) + LABEL_CLEARANCE + 1, min(xs) - LABEL_CLEARANCE - 1 - width):
+                spot = label_box(text, left, y)
+                if (left >= 0 and left + width <= GRAPH_WIDTH
+                        and not any(overlaps(spot, rect, LABEL_CLEARANCE) for rect in taken)
+                        and not any(segment_hits(spot, a, b, LABEL_CLEARANCE) for a, b in segments)):
+                    return spot
+    return None
 
 
 def small_graph():
@@ -219,12 +323,12 @@ def small_graph():
     order = topological_order(graph.L)
     index = {v: i for i, v in enumerate(order)}
     children = [[index[c] for c in v._children] for v in order]
-    placed, rows = layered(range(len(order)), children)
+    labels = {(index[c], index[v]): shown(g) for v in order for c, g in zip(v._children, v._local_grads)}
+    boxes, edges, height = graph_drawing(range(len(order)), children, labels,
+                                         row_height=100, box_height=58, passing_width=90)
     operations = {graph.c: "a * b", graph.d: "c + a", graph.L: "log(d)"}
-    nodes = [{"label": names[v], "op": operations.get(v, "leaf"), "data": shown(v.data), **placed[i]}
+    nodes = [{"label": names[v], "op": operations.get(v, "leaf"), "data": shown(v.data), "box": boxes[i]}
              for i, v in enumerate(order)]
-    edges = [{"from": index[c], "to": index[v], "label": shown(g)}
-             for v in order for c, g in zip(v._children, v._local_grads)]
     steps = [{"visited": [], "grads": [shown(v.grad) for v in order],
               "caption": "Before backward(): every grad is 0."}]
     visited = []
@@ -235,7 +339,7 @@ def small_graph():
         caption = f"Visit {len(visited)} of {len(order)}: {names[v]} (grad {shown(v.grad)}) {what}"
         steps.append({"visited": list(visited), "grads": [shown(u.grad) for u in order], "caption": caption})
     return {"title": "L = log(a·b + a)", "values": len(order), "collapsed": False,
-            "rows": rows, "nodes": nodes, "edges": edges, "steps": steps}
+            "width": GRAPH_WIDTH, "height": height, "nodes": nodes, "edges": edges, "steps": steps}
 
 
 def name_graph():
@@ -246,14 +350,14 @@ def name_graph():
     group = {v: i for i, (_, values, _) in enumerate(graph.groups) for v in values}
     children = [sorted({group[c] for v in values for c in v._children} - {i})
                 for i, (_, values, _) in enumerate(graph.groups)]
-    placed, rows = layered(range(len(graph.groups)), children)
+    boxes, edges, height = graph_drawing(range(len(graph.groups)), children, {},
+                                         row_height=104, box_height=76, passing_width=24)
     nodes = []
     for i, (label, values, outputs) in enumerate(graph.groups):
         data = (shown(outputs[0].data) if len(outputs) == 1
                 else f"{shown(min(v.data for v in outputs))} … {shown(max(v.data for v in outputs))}")
         nodes.append({"label": label, "op": f"{len(values):,} Values", "data": data,
-                      "outputs": len(outputs), **placed[i]})
-    edges = [{"from": c, "to": i} for i, cs in enumerate(children) for c in cs]
+                      "outputs": len(outputs), "box": boxes[i]})
     total = [len(values) for _, values, _ in graph.groups]
     done, visited, count = [0] * len(total), [], sum(total)
     steps = [{"visited": [], "grads": ["not yet"] * len(total),
@@ -276,7 +380,8 @@ def name_graph():
                           "caption": f"After visit {k:,} of {count:,}: every Value of "
                                      f"\"{graph.groups[i][0]}\" has its final grad."})
     return {"title": f"the loss of \"{GRAPH_NAME}\"",
-            "values": count, "collapsed": True, "rows": rows, "nodes": nodes, "edges": edges, "steps": steps}
+            "values": count, "collapsed": True, "width": GRAPH_WIDTH, "height": height,
+            "nodes": nodes, "edges": edges, "steps": steps}
 
 
 def backward_graph():

@@ -93,6 +93,29 @@ def heads(fig, theme):
     axes[0].set_ylabel("current position")
 
 
+def heads_card(fig, theme):
+    """The heads for the home page's card, two by two and large enough to read
+    at card size: each head's title and, on the left, the letters of the name."""
+    res = results("step4")
+    model, labels = ModelConfig(**res["model"]), ["BOS", *HEADS_NAME]
+    rows = attention(res, HEADS_NAME)
+    columns = 2
+    axes = fig.subplots(-(-model.n_head // columns), columns, sharex=True, sharey=True, squeeze=False)
+    for h, ax in enumerate(axes.flat):
+        if h >= model.n_head:
+            ax.set_axis_off()
+            continue
+        grid = [row[h] + [float("nan")] * (len(labels) - len(row[h])) for row in rows]
+        ax.imshow(grid, cmap=theme["cmap"], vmin=0, vmax=1)
+        ax.set_title(f"head {h}", fontsize=12)
+        ax.set_xticks([])
+        ax.set_yticks(range(len(labels)), labels, fontsize=10)
+        style(ax, theme)
+        if h % columns:  # the letters are on the left of the row only
+            ax.tick_params(axis="y", length=0)
+    fig.suptitle(f'{model.n_head} heads reading "{HEADS_NAME}"', fontsize=13, color=theme["text"])
+
+
 def all_losses(fig, theme, steps):
     loss_chart(fig, theme, [
         (loss_curve(results(step.name)["losses"]),
@@ -105,6 +128,7 @@ def all_losses(fig, theme, steps):
 PICTURES = {
     "step-4/pipeline": (step4_pipeline, (12, 2.7)),
     "step-4/heads": (heads, (12, 3.8)),
+    "step-4/heads-card": (heads_card, (3.6, 4.2)),
     "step-4/loss-curves": (lambda fig, theme: all_losses(fig, theme, STEPS[:5]), (8, 4.2)),
 }
 
