@@ -48,10 +48,15 @@ def widget(browser, root):
     has drawn. At the end, fails on any script error or blocked request."""
     pages = []
     with ExitStack() as stack:
-        def open_widget(name, page_path=None):
+        def open_widget(name, page_path=None, on=None):
+            """`on`: a page this fixture opened, to go to the address in (its cache warm)."""
             page_path = page_path or WIDGET_PAGES[name]
-            page = stack.enter_context(open_page(browser, root + page_path))
-            pages.append(page)
+            if on is None:
+                page = stack.enter_context(open_page(browser, root + page_path))
+                pages.append(page)
+            else:
+                page = on
+                page.goto(root + page_path, wait_until="load")
             box = page.locator(f'.mg-widget[data-widget="{name}"]')
             assert box.count() == 1, f"no {name} widget on {page_path}"
             # drawn: more than its first label, or an error message

@@ -24,7 +24,7 @@ from microgpt.data import NAMES_SHA256
 
 DOCS = Path(__file__).parents[2] / "docs"
 WHEEL = f"microgpt-{importlib.metadata.version('microgpt')}-py3-none-any.whl"
-SHORT_RUN = ["--steps", "20"]
+SHORT_RUN = ["--steps", "3"]  # enough to compare the printouts; --full-runs runs 1,000
 TRY_IT = re.compile(r"```python\n(?P<code>.*?)```\n<!--pytest-codeblocks:expected-output-->\n"
                     r"```text[^\n]*\n(?P<output>.*?)```", re.S)
 

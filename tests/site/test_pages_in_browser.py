@@ -6,7 +6,12 @@ On every page: no console error, no failed request, no request to another host
 (each is aborted and reported), no horizontal overflow of the page (wide code
 blocks and tables scroll inside themselves), every <img> with a non-empty alt,
 and no serious or critical accessibility violation found by axe-core (the npm
-package pinned in package.json, installed by `npm ci`).
+package pinned in package.json, installed by `npm ci`). On the desktop, every
+widget control takes the focus and answers the keyboard.
+
+Each page is loaded once per width and checked in both themes (the reader's
+toggle switches them), so the suite loads every page twice, not four times;
+axe-core reads it in light on the desktop and in dark on the phone.
 """
 
 import os
@@ -14,11 +19,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser import open_page
+from widget_pages import WIDGET_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 THEMES = ("light", "dark")
+SCHEME = {"light": "default", "dark": "slate"}  # Material's name for each theme
+OTHER_THEME = {"light": "dark", "dark": "light"}
 WIDTHS = (1280, 390)
+FIRST_THEME = {1280: "light", 390: "dark"}  # the theme each width opens in; the toggle gives the other
+KEYBOARD_WIDTH = 1280  # where the widgets are driven with the keyboard
 SERIOUS = ("serious", "critical")
 SETTLE_MS = 60_000  # the longest a page may take to load and settle (generous: CI machines are shared)
 
@@ -38,8 +49,9 @@ INSPECT = """() => {
                                .map((img) => img.getAttribute("src")),
   };
 }"""
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
+ALL_RULES = {"resultTypes": ["violations"]}
+AXE_RUN = """async (options) => {
+  const result = await axe.run(document, options);
   return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
                                         where: v.nodes.slice(0, 2).map((n) => n.target.join(" "))}));
 }"""
@@ -51,7 +63,7 @@ def built_pages(site):
 
 
 def pytest_generate_tests(metafunc):
-    """One test per page, theme and width (pytest-xdist spreads them over its
+    """One test per page and width (pytest-xdist spreads them over its
     workers); none without --site, where the `site` fixture skips."""
     if "page_path" in metafunc.fixturenames:
         site = metafunc.config.getoption("--site")
@@ -70,16 +82,19 @@ def axe():
 
 @pytest.fixture(scope="module")
 def contexts(browser):
-    """One browser context per theme and width, opened on first use (so a
+    """One browser context per width, in the theme a reader's system asks for
+    there (light on the desktop, dark on the phone), opened on first use (so a
     worker of pytest-xdist opens only those it needs) and kept for the pages
     after it, as a reader's browser keeps its cache from page to page. Every
     request to a host other than 127.0.0.1 is aborted and kept in its
     context's list `external`."""
     opened = {}
 
-    def context_for(theme, width):
-        if (theme, width) not in opened:
-            context = browser.new_context(color_scheme=theme, viewport={"width": width, "height": 900})
+    def context_for(width):
+        if width not in opened:
+            context = browser.new_context(color_scheme=FIRST_THEME[width],
+                                          viewport={"width": width, "height": 900})
+            context.set_default_timeout(SETTLE_MS)
             context.external = []
 
             def local_only(route, external=context.external):
@@ -90,16 +105,43 @@ def contexts(browser):
                     route.abort()
 
             context.route("**/*", local_only)
-            opened[theme, width] = context
-        return opened[theme, width]
+            opened[width] = context
+        return opened[width]
 
     yield context_for
     for context in opened.values():
         context.close()
 
 
+def inspect(page, width, axe_options):
+    """What is wrong with the page as it stands: overflow, images without alt
+    text, serious axe findings (`axe_options`: which rules); and its scheme."""
+    state = page.evaluate(INSPECT)
+    problems = []
+    if state["scrollWidth"] > state["width"]:
+        problems.append(f"the page is {state['scrollWidth']} px wide at {width} px: {state['wide']}")
+    problems += [f"<img src={src!r}> has no alt text" for src in state["noAlt"]]
+    if axe_options:
+        problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
+                     for v in page.evaluate(AXE_RUN, axe_options) if v["impact"] in SERIOUS]
+    return problems, state["scheme"]
+
+
+def toggle_theme(page, theme):
+    """Switch to `theme` as a reader does, with the header's palette toggle."""
+    page.locator(f'[data-md-component="palette"] label[title="Switch to {theme} mode"]').click()
+    page.wait_for_function("scheme => document.body.getAttribute('data-md-color-scheme') === scheme",
+                           arg=SCHEME[theme])
+
+
 def check_page(context, url, width, axe):
-    """Everything wrong with one page in one context, one line per problem."""
+    """Everything wrong with one page at one width, in both themes, one line
+    per problem (each prefixed with the theme). One load serves both themes:
+    the page opens in its context's theme and is checked in full, axe-core
+    included; then the reader's toggle switches the theme and the rest is
+    checked again. axe reads each theme once per page (light on the desktop,
+    dark on the phone): its run takes seconds a page, up to twenty on the
+    longest, and the toggle changes colours only, not the DOM or the layout."""
     problems, page = [], context.new_page()
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda error: problems.append(f"uncaught error: {error}"))
@@ -109,15 +151,19 @@ def check_page(context, url, width, axe):
             and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load", timeout=SETTLE_MS)
     page.wait_for_load_state("networkidle", timeout=SETTLE_MS)  # widgets fetch their data
-    state = page.evaluate(INSPECT)
-    if state["scrollWidth"] > state["width"]:
-        problems.append(f"the page is {state['scrollWidth']} px wide at {width} px: {state['wide']}")
-    problems += [f"<img src={src!r}> has no alt text" for src in state["noAlt"]]
     page.add_script_tag(path=str(axe))
-    problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
-                 for v in page.evaluate(AXE_RUN) if v["impact"] in SERIOUS]
-    page.close()
-    return problems, state["scheme"]
+    first, second = FIRST_THEME[width], OTHER_THEME[FIRST_THEME[width]]
+    # The book repeats every page (each checked here on its own) on one page made for print: axe
+    # reads it once, on the desktop, where it takes minutes; on the phone the rest is checked.
+    book = url.endswith("book/index.html")
+    found, scheme = inspect(page, width, None if book and width != KEYBOARD_WIDTH else ALL_RULES)
+    schemes = {first: scheme}
+    problems += [f"{first}: {problem}" for problem in found]
+    if not book:  # the book has no toggle: it stays light
+        toggle_theme(page, second)
+        found, schemes[second] = inspect(page, width, None)
+        problems += [f"{second}: {problem}" for problem in found]
+    return page, problems, schemes
 
 
 def test_the_browser_check_finds_the_built_pages(site):
@@ -125,18 +171,24 @@ def test_the_browser_check_finds_the_built_pages(site):
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
-@pytest.mark.parametrize("theme", THEMES)
-def test_every_page_is_clean_in_the_browser(root, contexts, axe, theme, width, page_path):
-    context = contexts(theme, width)
+def test_every_page_is_clean_in_the_browser(root, contexts, axe, width, page_path):
+    """In both themes and at both widths: a desktop that opens in light and a
+    phone that opens in dark, each toggled to the other theme. On the desktop,
+    the same load then drives every widget with the keyboard."""
+    context = contexts(width)
     already_external = len(context.external)
-    problems, scheme = check_page(context, root + page_path, width, axe)
+    page, problems, schemes = check_page(context, root + page_path, width, axe)
+    if width == KEYBOARD_WIDTH:
+        problems += operate_widgets(page)[0]
+    page.close()
     problems += [f"request to another host: {url}" for url in context.external[already_external:]]
     # the printable book (sitebuild/hooks/book.py) is light on purpose: it is what goes on paper,
     # pictures included, so it has no palette toggle and no dark scheme
-    book = page_path == "book/index.html"
-    expected = "default" if theme == "light" or book else "slate"
-    assert scheme == expected, f"{page_path} showed the {scheme} scheme"
-    assert not problems, "\n".join(f"{page_path}: {problem}" for problem in problems)
+    if page_path == "book/index.html":
+        assert set(schemes.values()) == {"default"}, f"the book showed {schemes}"
+    else:
+        assert schemes == {theme: SCHEME[theme] for theme in THEMES}, f"{page_path} showed {schemes}"
+    assert not problems, "\n".join(f"{page_path}, {width} px: {problem}" for problem in problems)
 
 
 # What kind of control this is, and whether its value is already at the end.
@@ -163,43 +215,34 @@ def keys_for(kind, at_end):
     return ["End", "b"]  # a text box: type one more character
 
 
-def test_every_widget_is_operable_with_the_keyboard(site, root, browser, capsys):
-    """Each control of each widget can take the focus (it is in the tab order)
-    and, driven by keys alone, changes what the widget shows."""
-    pages = [page for page in built_pages(site) if 'class="mg-widget"' in (site / page).read_text()]
-    assert pages, "no page has a widget"
-    context = browser.new_context()
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname
-                  == "127.0.0.1" else route.abort())
+def operate_widgets(page):
+    """Each control of each widget on the page can take the focus (it is in
+    the tab order) and, driven by keys alone, changes what the widget shows.
+    Returns one line per problem, and how many controls were operated."""
     problems, operated = [], 0
-    for name in pages:
-        page = context.new_page()
-        page.goto(root + name, wait_until="load", timeout=SETTLE_MS)
-        page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
-        for widget in page.locator(".mg-widget").all():
-            label = f"{name}: widget {widget.get_attribute('data-widget')!r}"
-            controls = widget.locator("input, select, textarea, button").all()
-            if not controls:
-                continue  # a picture that only shows
-            for control in controls:
-                if control.evaluate("el => el.tabIndex") < 0 or control.is_disabled():
-                    problems.append(f"{label}: a control is out of the tab order")
-                    continue
-                if control.get_attribute("data-python") is not None:
-                    continue  # it starts Python in the tab: tests/site/test_python_in_browser.py presses it
-                control.evaluate("el => el.closest('details')?.setAttribute('open', '')")  # a reader opens it
-                control.focus()
-                state = control.evaluate(CONTROL)
-                before = widget.inner_html()
-                for key in keys_for(state["kind"], state["atEnd"]):
-                    page.keyboard.press(key)
-                if widget.inner_html() == before:
-                    problems.append(f"{label}: {state['kind']} control did not respond to the keyboard")
-                operated += 1
-        page.close()
-    context.close()
-    with capsys.disabled():
-        print(f"\n{operated} widget controls operated with the keyboard on {len(pages)} pages: "
-              f"{len(problems)} problems")
-    assert operated, "found no widget control"
-    assert not problems, "\n".join(problems)
+    for widget in page.locator(".mg-widget").all():
+        label = f"widget {widget.get_attribute('data-widget')!r}"
+        for control in widget.locator("input, select, textarea, button").all():  # none: a picture
+            if control.evaluate("el => el.tabIndex") < 0 or control.is_disabled():
+                problems.append(f"{label}: a control is out of the tab order")
+                continue
+            if control.get_attribute("data-python") is not None:
+                continue  # it starts Python in the tab: tests/site/test_python_in_browser.py presses it
+            control.evaluate("el => el.closest('details')?.setAttribute('open', '')")  # a reader opens it
+            control.focus()
+            state = control.evaluate(CONTROL)
+            before = widget.inner_html()
+            for key in keys_for(state["kind"], state["atEnd"]):
+                page.keyboard.press(key)
+            if widget.inner_html() == before:
+                problems.append(f"{label}: {state['kind']} control did not respond to the keyboard")
+            operated += 1
+    return problems, operated
+
+
+def test_the_keyboard_check_finds_the_controls_of_a_widget(browser, root):
+    """The keyboard check of every page has something to press: the tokenizer's box."""
+    with open_page(browser, root + WIDGET_PAGES["tokenizer"]) as page:
+        page.wait_for_selector('.mg-widget[data-widget="tokenizer"][data-mounted] input')
+        problems, operated = operate_widgets(page)
+    assert operated and not problems, problems

@@ -49,7 +49,7 @@ def test_a_malformed_number_in_the_address_leaves_the_default(widget, name):
     default = box.evaluate(LOOK)
     for value in MALFORMED:
         keys = [key for key in NUMBER_KEYS[name] if value not in VALID.get(key, ())]
-        page, shown = widget(name, address(name, {key: value for key in keys}))
+        page, shown = widget(name, address(name, {key: value for key in keys}), on=page)
         page.wait_for_load_state("networkidle")
         assert_mounted_without_error(shown)
         assert shown.evaluate(LOOK) == default, f"{name} with {keys} = {value!r}"
