@@ -4,7 +4,10 @@ hold is read from the nav and the site's own pages, never typed here."""
 
 import html
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,10 +71,23 @@ def headings(site):
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(site):
+def pdf_text(site):
+    """The text of each page of the PDF as laid out on paper, read by Poppler's
+    pdftotext (one call for the whole book; pypdf takes minutes for it)."""
     path = site / PDF
     assert path.stat().st_size > 0, f"/{PDF} is empty: only the build with MICROGPT_BOOK_PDF=1 makes it"
-    return [squeeze(page.extract_text()) for page in PdfReader(path).pages]
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Poppler's pdftotext to read the book: apt-get install poppler-utils")
+        pytest.skip("no pdftotext here (apt-get install poppler-utils); CI reads the book")
+    done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.split("\f")[:-1]  # a form feed ends every page
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(pdf_text):
+    return [squeeze(page) for page in pdf_text]
 
 
 def test_the_pdf_has_every_title_in_reading_order_after_its_contents(site, pdf_pages, capsys):
@@ -136,11 +152,11 @@ def test_the_home_page_and_the_complete_program_link_the_book(site):
 CONTENTS_LINE = re.compile(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$")
 
 
-def contents_entries(path):
+def contents_entries(pdf_text):
     """(title, page number) of each line of the PDF's contents, read as laid out on paper."""
     entries = []
-    for page in PdfReader(path).pages:
-        lines = page.extract_text(extraction_mode="layout").splitlines()
+    for page in pdf_text:
+        lines = page.splitlines()
         if entries and not any(CONTENTS_LINE.match(line) for line in lines):
             break  # the contents have ended
         if entries or any(squeeze(line) == "contents" for line in lines):
@@ -148,8 +164,8 @@ def contents_entries(path):
     return entries
 
 
-def test_the_contents_give_the_page_where_each_title_is(site, pdf_pages):
-    entries = contents_entries(site / PDF)
+def test_the_contents_give_the_page_where_each_title_is(site, pdf_text, pdf_pages):
+    entries = contents_entries(pdf_text)
     # {title in the contents: the page's own title (h1)}: the home page is "Home" in the nav
     page_titles = {squeeze(title or heading): squeeze(heading) for title, heading in (
         (title, text(HEADING.search(built(site, page).split("<article", 1)[1]).group(2)))
@@ -163,7 +179,7 @@ def test_the_contents_give_the_page_where_each_title_is(site, pdf_pages):
              if page_titles.get(squeeze(title), squeeze(title)) not in pdf_pages[number - 1][:400]]
     assert not wrong, "titles not near the top of the page the contents give: " + ", ".join(wrong)
     # and the page the contents count is the page the footer prints
-    footers = [re.findall(r"(?m)^Page (\d+)$", page.extract_text()) for page in PdfReader(site / PDF).pages]
+    footers = [re.findall(r"(?m)^\s*Page (\d+)\s*$", page) for page in pdf_text]
     unnumbered = [n for n, footer in enumerate(footers, 1) if footer != [str(n)]]
     assert not unnumbered, f"pages whose footer is not their place in the PDF: {unnumbered}"
 
