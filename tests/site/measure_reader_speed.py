@@ -50,14 +50,17 @@ def first_run(tab, url):
     return seconds
 
 
-def live_training(tab, url):
-    """Open url, start Python with a Run, then train 1,000 steps: seconds from the
-    click on Train to the first step shown, and to the end."""
+def live_training(tab, url, steps=STEPS, check=False):
+    """Open url, start Python with a Run, then train: seconds from the click on
+    Train to the first step shown, and to the end. `check`: tick 1.9's "check the
+    gradient first" (a site without that box runs the check anyway)."""
     tab.goto(url, wait_until="load")
     tab.locator(".mg-run-bar").first.get_by_role("button", name="Run this code in your browser").click()
     tab.wait_for_selector(DONE)
     box = tab.locator('.mg-widget[data-widget="live-training"]')
-    box.get_by_label("steps", exact=True).fill(str(STEPS))
+    box.get_by_label("steps", exact=True).fill(str(steps))
+    if check:
+        box.get_by_label("check the gradient first").check()
     status = box.locator(".mg-live-status")
     started = time.perf_counter()
     box.get_by_role("button", name="Train in your browser").click()
@@ -81,6 +84,11 @@ def measure(root, runs):
             try:
                 record("first Run, cold (fresh browser context)", first_run(tab, root + FIRST_PAGE))
                 record("first Run on a second page (Python ran on one)", first_run(tab, root + SECOND_PAGE))
+                step1 = LIVE_PAGES["1.9 Step 1"]
+                tab.goto(root + step1, wait_until="load")
+                if tab.get_by_label("check the gradient first").count():  # a site built before it had the box
+                    record("1.9 Step 1: gradient check, then step 1 shown",
+                           live_training(tab, root + step1, steps=1, check=True)[0])
                 for name, path in LIVE_PAGES.items():
                     first, done = live_training(tab, root + path)
                     record(f"{name}: first step shown", first)
