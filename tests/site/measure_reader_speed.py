@@ -64,7 +64,7 @@ def live_training(tab, url, steps=STEPS, check=False):
     status = box.locator(".mg-live-status")
     started = time.perf_counter()
     box.get_by_role("button", name="Train in your browser").click()
-    status.filter(has_text=re.compile(r"^step \d+ / ")).wait_for()
+    status.filter(has_text=re.compile(r"^(step \d+ / |Done:)")).wait_for(timeout=PAGE_TIMEOUT_MS * 3)
     first = time.perf_counter() - started
     status.filter(has_text="Done:").wait_for(timeout=PAGE_TIMEOUT_MS * 3)
     return first, time.perf_counter() - started
