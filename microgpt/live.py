@@ -94,14 +94,59 @@ def learning_rate(module, value):
         module.LEARNING_RATE = saved
 
 
+CHECK_REPORTS_EVERY = 50  # forward passes of the gradient check between two reports of its progress
+
+
+def skipped_check(state_dict, tokens, n):
+    """Step 1's gradient check, left out: what run() logs of it reads "nan"."""
+    return {"loss_n": math.nan, "loss_a": math.nan, "max_diff": math.nan, "grad_n": [], "grad_a": []}
+
+
+@contextmanager
+def gradient_check(module, wanted, on_check, should_stop):
+    """Step 1's program checks its gradient numerically before step 1: one
+    forward pass per weight, most of a short run's time in the browser. The
+    check puts every nudged weight back, so training is the same with or
+    without it. With `wanted` false it is left out; otherwise each
+    CHECK_REPORTS_EVERY forward passes call on_check(done, total) and ask
+    should_stop(), so the reader sees it advance and Stop ends it like a step.
+    Other programs do not check: they run as they are."""
+    if not hasattr(module, "gradient_check"):
+        yield
+        return
+    saved = module.gradient_check, module.forward
+    done = 0
+
+    def watched_forward(state_dict, tokens, n):
+        nonlocal done
+        done += 1
+        if done % CHECK_REPORTS_EVERY == 0:
+            total = sum(len(row) for mat in state_dict.values() for row in mat) + 1  # the unnudged pass too
+            on_check(done, total)
+            if should_stop():
+                raise Stopped(f"stopped during the gradient check, after {done} of {total} forward passes")
+        return saved[1](state_dict, tokens, n)
+
+    if wanted:
+        module.forward = watched_forward
+    else:
+        module.gradient_check = skipped_check
+    try:
+        yield
+    finally:
+        module.gradient_check, module.forward = saved
+
+
 def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=None,
-          temperature=0.5, seed=42, names=None, log=print):
+          temperature=0.5, seed=42, names=None, log=print, check_gradient=True, on_check=None):
     """Run a program of `steps.PROGRAMS` ("step1", "step5-fast", ...: its run(),
     as `python -m microgpt` does) and call on_step(step, loss, smoothed) after
     every training step, where smoothed is the mean of the last WINDOW losses, the
     curve the site draws.
     should_stop() is asked after each step; True ends the run with Stopped.
-    `names`: a text of one name per line to train on instead of names.txt."""
+    `names`: a text of one name per line to train on instead of names.txt.
+    `check_gradient`: whether Step 1 checks its gradient first (see
+    gradient_check; on_check(done, total) hears how far it is)."""
     if not isinstance(program, str) or program not in PROGRAMS:
         raise MicrogptError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
     data = None
@@ -129,7 +174,8 @@ def train(program, on_step, should_stop, num_steps=1000, learning_rate_value=Non
     started = time.perf_counter()
     own_rate = getattr(module, "LEARNING_RATE", None)
     try:
-        with learning_rate(module, learning_rate_value):
+        with learning_rate(module, learning_rate_value), \
+                gradient_check(module, check_gradient, on_check or (lambda done, total: None), should_stop):
             result = module.run(config, log=log, watch=watch)
     except (ArithmeticError, ValueError) as error:  # what float arithmetic raises once weights blow up
         if learning_rate_value is None:

@@ -3,6 +3,7 @@ CPython (tests/site/test_python_in_browser.py runs it in Pyodide)."""
 
 import inspect
 import json
+import random
 
 import pytest
 
@@ -92,6 +93,37 @@ def test_a_learning_rate_and_names_of_your_own_change_the_run(tmp_path, monkeypa
     assert slower["final_smoothed"] != base["final_smoothed"]
     own = live.train("step1", lambda *a: None, lambda: False, names="abba\nbob\n", **quiet)
     assert set("".join(own["samples"])) <= {"a", "b", "o"}
+
+
+@pytest.mark.needs_names
+def test_training_without_the_gradient_check_is_the_same_training(tmp_path, monkeypatch):
+    """The check puts every nudged weight back: left out, the losses and names are the same; the log
+    says the check was not run."""
+    monkeypatch.chdir(tmp_path)
+    settings = {"num_steps": 20, "names": "anna\nbob\nemma\n"}
+    checked, unchecked, lines = [], [], []
+    with_check = live.train("step1", lambda step, loss, smoothed: checked.append(loss), lambda: False,
+                            log=lambda line: None, **settings)
+    without = live.train("step1", lambda step, loss, smoothed: unchecked.append(loss), lambda: False,
+                         log=lines.append, check_gradient=False, **settings)
+    assert unchecked == checked and without["samples"] == with_check["samples"]
+    assert any(line.startswith("gradient check | loss_n nan") for line in lines), lines
+    assert step1_gradient_descent.gradient_check.__module__ == step1_gradient_descent.__name__  # put back
+
+
+@pytest.mark.needs_names
+def test_the_gradient_check_reports_its_progress_and_stop_ends_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    reports, steps = [], []
+    total = step1_gradient_descent.forward  # restored after the stopped run
+    stopped = r"stopped during the gradient check, after 150 of \d+ forward passes"
+    with pytest.raises(live.Stopped, match=stopped):
+        live.train("step1", lambda *step: steps.append(step), lambda: len(reports) == 3, names="anna\n",
+                   log=lambda line: None, on_check=lambda done, of: reports.append((done, of)))
+    weights = step1_gradient_descent.init_state_dict(random.Random(0), Tokenizer(["anna"]).vocab_size)
+    assert [done for done, _ in reports] == [50, 100, 150] and steps == []
+    assert {of for _, of in reports} == {len(step1_gradient_descent.parameters(weights)) + 1}
+    assert step1_gradient_descent.forward is total
 
 
 def test_bad_settings_get_one_clear_error():

@@ -4,15 +4,15 @@ static host that gzips text (as GitHub Pages, Netlify or nginx with gzip on do).
 `resources()` reads what a built page loads from its HTML: stylesheets,
 scripts, the favicon, the pictures of one theme (the other theme's copies are
 lazy and hidden, so browsers never fetch them), files its stylesheets use, and
-what scripts fetch at run time: Material's search worker and index, and each
-widget's data file. tests/site checks that list against what Chromium really
+what scripts fetch at run time: each widget's data file. Material's search
+worker and index are not counted: they load only once the reader turns to
+search (docs/assets/javascripts/search-on-demand.js). tests/site checks that list against what Chromium really
 loads on a few pages, and every page's total against its budget.
 
     python tests/site/page_weight.py SITE_DIR   # prints the weight of every page
 """
 
 import gzip
-import json
 import posixpath
 import re
 import sys
@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 KB = 1000
-BUDGET = 300 * KB  # every page...
+BUDGET = 150 * KB  # every page...
 NOTEBOOK_BUDGET = 500 * KB  # ...but the notebooks, which carry their outputs,
 BOOK = "book/index.html"
 BOOK_BUDGET = 750 * KB  # ...and the book, every page at once for print, opened on purpose
@@ -31,12 +31,12 @@ CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 
 
 class Loads(HTMLParser):
-    """The URLs a page loads by itself, and what its scripts are told to fetch."""
+    """The URLs a page loads by itself, and the widgets whose data its scripts fetch."""
 
     def __init__(self, theme):
         super().__init__()
         self.skip = f"#only-{next(other for other in THEMES if other != theme)}"
-        self.urls, self.widgets, self.config, self.in_config = [], [], None, False
+        self.urls, self.widgets = [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -48,12 +48,6 @@ class Loads(HTMLParser):
             self.urls.append(attrs["src"])
         elif tag == "div" and attrs.get("data-widget"):
             self.widgets.append(attrs["data-widget"])
-        self.in_config = tag == "script" and attrs.get("id") == "__config"
-
-    def handle_data(self, data):
-        if self.in_config:
-            self.config = json.loads(data)
-            self.in_config = False
 
 
 def local_path(url, base):
@@ -69,9 +63,6 @@ def resources(site, page, theme="light"):
     parser = Loads(theme)
     parser.feed((site / page).read_text())
     found = {page} | {path for url in parser.urls if (path := local_path(url, page))}
-    if parser.config and parser.config.get("search"):  # Material's search worker fetches the index
-        found.add(local_path(parser.config["search"], page))
-        found.add(local_path(posixpath.join(parser.config["base"], "search/search_index.json"), page))
     found |= {f"widgets/{name}.json" for name in parser.widgets if (site / f"widgets/{name}.json").is_file()}
     for css in [path for path in found if path.endswith(".css")]:
         found |= {path for url in CSS_URL.findall((site / css).read_text()) if (path := local_path(url, css))}

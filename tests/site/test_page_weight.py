@@ -62,6 +62,22 @@ def test_resources_reads_links_scripts_pictures_of_one_theme_and_widget_data(tmp
         '<img src="../p-dark.svg#only-dark" loading="lazy"><div class="mg-widget" data-widget="beta"></div>'
         '<div class="mg-widget" data-widget="softmax"></div><a href="../other/">x</a>')
     assert resources(tmp_path, "step/index.html", "dark") == {
-        "step/index.html", "a.css", "img/dot.png", "w.js", "search/search_index.json", "s.js",
+        "step/index.html", "a.css", "img/dot.png", "s.js",
         "p-dark.svg", "widgets/beta.json"}
 
+
+
+def test_search_loads_its_index_when_the_reader_turns_to_it_and_finds_a_word(browser, root):
+    page = "step-1/03-linear-softmax/"
+    with open_page(browser, root + page, viewport={"width": 1280, "height": 900}) as tab:
+        tab.wait_for_load_state("networkidle")
+        search_files = re.compile(r"search_index\.json|workers/search\.")
+        assert not [url for url in tab.loaded if search_files.search(url)], "search loaded unasked"
+        box = tab.get_by_role("textbox", name="Search")
+        box.click()
+        box.fill("softmax")
+        first = tab.locator(".md-search-result__item").first
+        first.wait_for()
+        assert "softmax" in first.inner_text().lower()
+        assert [url for url in tab.loaded if url.endswith("search/search_index.json")]
+        assert not tab.errors and not tab.blocked

@@ -145,6 +145,31 @@ def test_run_prints_the_pages_output_on_every_step(python_page):
             assert again < 5
 
 
+def test_python_starts_on_intent_and_a_second_page_starts_it_from_the_sites_cache(python_page):
+    """The pointer on Run starts Python before the click; what Python needs is kept in Cache Storage
+    (named by the build's hash), so the next page of the site downloads none of it again."""
+    page = python_page("step-0/02-tokenizer/")
+    from_network = []
+    page.context.route("**/pyodide.asm.wasm", lambda route: from_network.append(route.request.url) or
+                       route.continue_())
+    assert not [worker for worker in page.workers if worker.url.endswith("python-worker.js")]
+    page.locator(".mg-run-bar").first.get_by_role("button", name="Run this code in your browser").hover()
+    page.wait_for_event("worker", predicate=lambda worker: worker.url.endswith("python-worker.js"))
+    run_block(page, 0)
+    assert len(from_network) == 1
+    caches = page.evaluate("caches.keys()")
+    assert len(caches) == 1 and re.fullmatch(r"microgpt-python-[0-9a-f]{16}", caches[0]), caches
+    kept = page.evaluate("async name => (await (await caches.open(name)).keys()).map(request => request.url)",
+                         caches[0])
+    for name in ("pyodide.asm.wasm", "python_stdlib.zip", ".whl", "names.txt"):
+        assert [url for url in kept if url.endswith(name)], (name, kept)
+    page.goto(page.url.replace("step-0/02-tokenizer/", "step-1/05-forward-pass/"))
+    output, note, seconds = run_block(page, 0)
+    assert output == expected_output(page, 0), note
+    assert len(from_network) == 1, from_network
+    print(f"\nfirst Run on a second page, Python from the site's cache: {seconds:.1f} s")
+
+
 def test_an_edited_block_prints_its_own_output_and_reset_restores_the_page(python_page):
     page = python_page("step-0/02-tokenizer/")
     edit_block(page, 0, "from microgpt.data import Tokenizer\nprint(Tokenizer(['ab']).encode('ba'))\n")
@@ -201,16 +226,24 @@ def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
 
 
 def test_live_training_says_one_step_and_when_training_diverged(python_page):
-    """The gradient check before step 1 is announced; a 1-step run says "1 step"; a learning rate of 1e9
-    makes the weights blow up, and the widget says that training diverged and why."""
+    """The gradient check before step 1, when asked for, shows its progress, and Stop ends it without
+    restarting Python; a 1-step run says "1 step"; a learning rate of 1e9 makes the weights blow up, and
+    the widget says that training diverged and why."""
     page = python_page("step-1/09-training/")
     box = page.locator('.mg-widget[data-widget="live-training"]')
     status = box.locator(".mg-live-status")
     box.get_by_label("steps", exact=True).fill("1")
+    box.get_by_label("check the gradient first").check()
     box.get_by_role("button", name="Train in your browser").click()
-    # before step 1, the numerical gradient check: said, with a clock, rather than a silent "Training…"
-    checking = status.filter(has_text="Checking the gradient numerically before step 1")
+    # before step 1, the numerical gradient check: its progress, rather than a silent "Training…"
+    progress = r"Checking the gradient numerically before step 1: [\d,]+ of [\d,]+ forward passes"
+    checking = status.filter(has_text=re.compile(progress))
     checking.wait_for(timeout=PYTHON_TIMEOUT_MS)
+    box.get_by_role("button", name="Stop").click()
+    status.filter(has_text="Stopped during the gradient check.").wait_for(timeout=5000)
+    assert len([worker for worker in page.workers if worker.url.endswith("python-worker.js")]) == 1
+    box.get_by_label("check the gradient first").uncheck()
+    box.get_by_role("button", name="Train in your browser").click()
     status.filter(has_text="Done:").wait_for(timeout=PYTHON_TIMEOUT_MS * 2)
     assert status.inner_text().startswith("Done: 1 step in ")
     box.get_by_label("steps", exact=True).fill("3")

@@ -7,29 +7,53 @@
 //   {type: "train", id, settings}        a live training run (microgpt.live.train)
 //   {type: "call", id, name, args}       a widget's question: microgpt.live.NAME(*args), answered as data
 //   {type: "stop"}                       ask a training run to stop after this step
-// Messages out: progress, ready, failed, output, step, done.
+// Messages out: progress, ready, failed, output, step, check (Step 1's gradient check advancing), done.
 "use strict";
 
 let pyodide = null;
 let interrupt = null; // Uint8Array over a SharedArrayBuffer, when the page is cross-origin isolated
 
-// Count the bytes of every download as it streams in, for the progress bar.
-function countingFetch(report) {
-  const realFetch = self.fetch.bind(self);
-  return async (...args) => {
-    const response = await realFetch(...args);
+// What the runtime fetches (Pyodide's WebAssembly and standard library, the
+// wheel, names.txt) is kept in Cache Storage, so that every later page of the
+// site starts Python from disk, whatever caching headers the host sends. The
+// cache's name carries the build's hash of those files (runtime.json), so a new
+// deployment starts a new cache and the old ones are deleted. The response is
+// handed on as it came (so the browser can compile the WebAssembly as it
+// streams, and reuse its compiled code); a copy is read alongside to count
+// the bytes for the progress bar.
+const CACHE_PREFIX = "microgpt-python-";
+
+async function openCache(version) {
+  if (!self.caches) return null; // not a secure context (file:, or plain http to another host)
+  try {
+    const names = await caches.keys();
+    const current = CACHE_PREFIX + version;
+    await Promise.all(
+      names.filter((name) => name.startsWith(CACHE_PREFIX) && name !== current).map((name) => caches.delete(name)),
+    );
+    return await caches.open(current);
+  } catch {
+    return null; // storage refused (private mode, quota): download as usual
+  }
+}
+
+const networkFetch = self.fetch.bind(self);
+
+function cachingFetch(cache, report) {
+  const count = async (response) => {
+    const reader = response.body.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) report(chunk.value.byteLength);
+  };
+  return async (resource, options) => {
+    const request = new Request(resource, options);
+    const cached = request.method === "GET" && cache ? await cache.match(request) : undefined;
+    const response = cached || (await networkFetch(request));
     if (!response.body) return response;
-    const counter = new TransformStream({
-      transform(chunk, controller) {
-        report(chunk.byteLength);
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(response.body.pipeThrough(counter), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    const copies = [response.clone()];
+    if (!cached && cache && response.ok) copies.push(response.clone());
+    count(copies[0]).catch(() => {});
+    if (copies[1]) cache.put(request, copies[1]).catch(() => {});
+    return response;
   };
 }
 
@@ -42,7 +66,7 @@ async function start(runtime) {
     phase = now;
     postMessage({ type: "progress", loaded, total: runtime.bytes, phase });
   };
-  self.fetch = countingFetch(progress);
+  self.fetch = cachingFetch(await openCache(runtime.version), progress);
   importScripts(`${runtime.pyodide}pyodide.js`);
   pyodide = await loadPyodide({ indexURL: runtime.pyodide, stdout: () => {}, stderr: () => {} });
   progress(0, "installing the microgpt package");
@@ -57,7 +81,7 @@ async function start(runtime) {
     interrupt = new Uint8Array(new SharedArrayBuffer(1));
     pyodide.setInterruptBuffer(interrupt);
   }
-  self.fetch = fetch; // later downloads are not the runtime's
+  self.fetch = networkFetch; // later downloads are not the runtime's
   return {
     seconds: (performance.now() - started) / 1000,
     python: pyodide.runPython("import sys; sys.version.split()[0]"),
@@ -127,8 +151,10 @@ async function train(id, settings) {
     temperature: settings.temperature,
     seed: settings.seed,
     names: settings.names,
+    check_gradient: settings.check_gradient,
   }).filter(([, value]) => value !== null && value !== undefined);
-  const args = [settings.program, onStep, shouldStop, { ...Object.fromEntries(given), log }];
+  const onCheck = (done, total) => postMessage({ type: "check", id, done, total });
+  const args = [settings.program, onStep, shouldStop, { ...Object.fromEntries(given), log, on_check: onCheck }];
   try {
     const result = canSuspend ? await live.train.callPromisingKwargs(...args) : live.train.callKwargs(...args);
     flush();

@@ -1,15 +1,19 @@
 // MicroGPT.python: the real microgpt package, running in this tab.
-// One Web Worker (python-worker.js) per tab, started on the first run() or
-// train() and shared by every "Try it" block and panel of the page. Nothing
-// of Pyodide is downloaded before that.
+// One Web Worker (python-worker.js) per tab, shared by every "Try it" block
+// and panel of the page. It starts at the first sign that the reader means to
+// run something (the pointer over, or focus on, Run, Edit or a button that
+// runs Python), so that Python is mostly up by the click; or at the first run(),
+// call() or train(). Nothing of Pyodide is downloaded before that.
 //   run(code, {onOutput})                  -> Promise<{ok, seconds}>
 //   call(name, ...args)                    -> Promise<{ok, value | message}>: microgpt.live.NAME(*args),
 //               for a widget; args and value are JSON-ready (objects become dicts and back)
-//   train(settings, {onOutput, onSteps})   -> Promise<{ok, stopped, result | message}>; onSteps(points, window):
-//               [step, loss, mean of the last `window` losses] for each new step
+//   train(settings, {onOutput, onSteps, onCheck}) -> Promise<{ok, stopped, result | message}>; onSteps(points,
+//               window): [step, loss, mean of the last `window` losses] for each new step; onCheck(done, total):
+//               forward passes of Step 1's gradient check (settings.check_gradient) done so far
 //   stop()      a training run stops after its current step; any other code is
 //               interrupted (cross-origin isolated pages) or the worker is
 //               restarted, and the reader is told the session was reset.
+//   started(), ready()  whether the worker was started; whether Python is up in it
 //   onStatus(listener)  calls listener({state: "loading", phase, loaded, total, seconds} | {state: "ready", ...}
 //               | {state: "failed", message} | {state: "reset"}); returns a function that unsubscribes
 (() => {
@@ -21,6 +25,7 @@
   const CLOCK_MS = 250; // while Python starts, the loading status is sent again this often, its clock moving
   let worker = null,
     ready = null,
+    isReady = false,
     interrupt = null,
     nextId = 1;
   const pending = new Map(); // id -> {resolve, handlers}
@@ -51,6 +56,7 @@
           tell();
         } else if (data.type === "ready") {
           interrupt = data.interrupt || null;
+          isReady = true;
           status({ state: "ready", seconds: data.seconds, python: data.python });
           resolve(data);
         } else if (data.type === "failed" && !pending.has(data.id)) reject(new Error(data.message));
@@ -63,6 +69,7 @@
       fail(`Python could not start in this browser: ${error.message}`);
       worker.terminate();
       worker = null;
+      isReady = false;
     });
     fetch(`${siteRoot}pyodide/runtime.json`)
       .then((response) => {
@@ -82,11 +89,13 @@
     if (!job) return;
     if (data.type === "output" && job.handlers.onOutput) job.handlers.onOutput(data.text, data.stream);
     else if (data.type === "step" && job.handlers.onSteps) job.handlers.onSteps(data.points, data.window);
+    else if (data.type === "check" && job.handlers.onCheck) job.handlers.onCheck(data.done, data.total);
     else if (data.type === "done" || data.type === "failed") {
       pending.delete(data.id);
       if (data.fatal) {
         worker.terminate();
         worker = null;
+        isReady = false;
         data.message = `Python crashed (${data.message}) and will start afresh at the next Run.`;
       }
       job.resolve(data);
@@ -116,10 +125,19 @@
       if (!busy.some((id) => pending.has(id))) return;
       worker.terminate(); // it did not stop by itself: start afresh
       worker = null;
+      isReady = false;
       fail("Stopped. Python was restarted, so this page's earlier variables are gone.", { stopped: true, reset: true });
       status({ state: "reset" });
     }, STOP_GRACE_MS);
   }
+
+  // What shows the intent to run Python: the "Try it" buttons, and every widget button marked data-python.
+  const RUNS_PYTHON = ".mg-run-bar button, [data-python]";
+  const onIntent = (event) => {
+    if (!worker && event.target instanceof Element && event.target.closest(RUNS_PYTHON)) startWorker();
+  };
+  for (const type of ["pointerover", "focusin", "touchstart"])
+    document.addEventListener(type, onIntent, { capture: true, passive: true });
 
   window.MicroGPT = window.MicroGPT || {};
   window.MicroGPT.python = {
@@ -129,6 +147,7 @@
     stop,
     busy: () => pending.size > 0,
     started: () => worker !== null,
+    ready: () => isReady,
     onStatus(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

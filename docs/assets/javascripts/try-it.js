@@ -75,7 +75,7 @@
     outputBlock.after(panel);
 
     async function start() {
-      const first = !MicroGPT.python.started();
+      const first = !MicroGPT.python.ready();
       panel.hidden = false;
       panel.dataset.state = "running";
       output.textContent = "";
@@ -122,6 +122,7 @@
 
     run.addEventListener("click", start);
     edit.addEventListener("click", openEditor);
+    edit.addEventListener("pointerenter", loadEditor, { once: true }); // the pointer on Edit: fetch the editor now
     reset.addEventListener("click", () => editor.setCode(pageCode));
     stop.addEventListener("click", () => MicroGPT.python.stop());
   }

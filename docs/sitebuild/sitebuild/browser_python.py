@@ -6,14 +6,16 @@ of them is committed):
   standard library, the loader), under a versioned path so that a new
   version never mixes with a cached old one;
 - pyodide/runtime.json: where the worker finds the runtime, the microgpt
-  wheel and names.txt (both built by downloads.py), and their total size, for
-  the progress bar;
+  wheel and names.txt (both built by downloads.py), their total size, for
+  the progress bar, and a hash of them all, which names the worker's Cache
+  Storage (a new deployment, a new cache);
 - assets/javascripts/editor.js: CodeMirror, bundled by esbuild from
   sitebuild/editor.mjs, loaded by try-it.js on the first Edit.
 
 The hook hooks/browser_python.py adds them to the site.
 """
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -66,8 +68,12 @@ def add_files(files, config):
     for name in RUNTIME_FILES:
         files.append(File.generated(config, base + name, abs_src_path=str(PYODIDE / name)))
     wheel = f"{FOLDER}/{wheel_name()}"
+    wheel_bytes = files.get_file_from_path(wheel).content_bytes
+    digest = hashlib.sha256(wheel_bytes + names_path().read_bytes())
+    for name in RUNTIME_FILES:
+        digest.update((PYODIDE / name).read_bytes())
     runtime = {"pyodide": base, "wheel": wheel, "names": f"{FOLDER}/{NAMES}",
-               "bytes": download_bytes(len(files.get_file_from_path(wheel).content_bytes))}
+               "bytes": download_bytes(len(wheel_bytes)), "version": digest.hexdigest()[:16]}
     files.append(File.generated(config, "pyodide/runtime.json", content=json.dumps(runtime)))
     editor = build_cache.cached("editor", "editor.js", bundle_editor)
     files.append(File.generated(config, "assets/javascripts/editor.js", content=editor))

@@ -881,6 +881,11 @@
           el("option", { value: "step5", text: "Step 5 as written (Value autograd; slow)" }),
         )
       : null;
+    // Step 1's program checks its gradient numerically before step 1, one forward pass per weight: longer than
+    // 1,000 steps of training in a browser. Training is the same without it (microgpt.live.gradient_check), so
+    // the reader asks for it.
+    const check =
+      program === "step1" ? el("input", { type: "checkbox", "aria-label": "check the gradient first" }) : null;
     const names = el("textarea", {
       rows: "4",
       "aria-label": "your own names, one per line",
@@ -918,6 +923,9 @@
         { class: "mg-live-settings" },
         ...fields.map((f) => f.field),
         ...(engines ? [el("label", { class: "mg-live-field" }, "engine ", engines)] : []),
+        ...(check
+          ? [el("label", { class: "mg-live-field" }, check, " check the gradient first (one forward pass per weight)")]
+          : []),
       ),
       own,
       el("div", { class: "mg-live-buttons" }, train, stop),
@@ -939,13 +947,16 @@
         "Ready: " +
         fields.map((f) => `${f.field.firstChild.textContent.trim()} ${f.input.value}`).join(", ") +
         (engines ? `, ${engines.selectedOptions[0].textContent.split(" (")[0]}` : "") +
+        (check?.checked ? ", the gradient checked first" : "") +
         (own ? `, on your ${own} name${own === 1 ? "" : "s"}` : ", on names.txt") +
         ". Runs the real package in this tab; nothing leaves your computer.";
     };
     [...fields.map((f) => f.input), names].forEach((input) => {
       input.addEventListener("input", describe);
     });
-    if (engines) engines.addEventListener("change", describe);
+    [engines, check].forEach((input) => {
+      input?.addEventListener("change", describe);
+    });
 
     let running = false;
     describe();
@@ -974,7 +985,7 @@
         smoothPath = "",
         last = null;
       const started = performance.now();
-      status.textContent = MicroGPT.python.started() ? "Training…" : "Starting Python in your browser (once per tab)…";
+      status.textContent = MicroGPT.python.ready() ? "Training…" : "Starting Python in your browser (once per tab)…";
       const loading = (s) => {
         if (running && s.state === "loading" && s.total)
           status.textContent =
@@ -982,17 +993,15 @@
             `MB, ${s.seconds.toFixed(1)} s`;
       };
       const unsubscribe = MicroGPT.python.onStatus(loading);
-      // Before step 1 the program checks its gradient numerically (one forward pass per weight): say so, with a clock.
-      let printed = "";
-      const firstPhase =
-        program === "step1" // only Step 1's program checks its gradient (microgpt.step1_gradient_descent.run)
-          ? "Checking the gradient numerically before step 1, one forward pass per weight"
-          : "Preparing step 1";
+      // Until step 1, what Python is doing, with a clock; the gradient check (when asked for) with its progress.
+      let printed = "",
+        firstPhase = "preparing step 1";
+      const checking = Boolean(check?.checked);
       const beforeFirstStep = setInterval(() => {
         if (!running || last !== null || !MicroGPT.python.started() || !printed) return;
         const seconds = ((performance.now() - started) / 1000).toFixed(0);
         status.textContent = `${printed} ${firstPhase}… ${seconds} s`;
-      }, 500);
+      }, 250);
       let firstStep = null,
         averagingWindow = null; // microgpt.live sends the window with the steps
       const result = await MicroGPT.python.train(
@@ -1003,10 +1012,16 @@
           temperature: values.temperature,
           seed: values.seed,
           names: names.value.trim() ? names.value : null,
+          check_gradient: checking,
         },
         {
           onOutput(text) {
             if (text.startsWith("num params")) printed = `Python is ready: ${text.trim()}.`;
+          },
+          onCheck(done, total) {
+            firstPhase =
+              `Checking the gradient numerically before step 1: ${done.toLocaleString("en")} of ` +
+              `${total.toLocaleString("en")} forward passes (one per weight)`;
           },
           onSteps(points, size) {
             if (!points.length) return;
@@ -1041,7 +1056,7 @@
           `training). Mean loss of the last ${averagingWindow} names: ${result.result.final_smoothed.toFixed(4)}.`;
         samples.replaceChildren(el("strong", { text: "Names it made: " }), namesList(result.result.samples));
       } else {
-        const where = last ? ` after step ${last.step + 1}.` : ".";
+        const where = last ? ` after step ${last.step + 1}.` : checking ? " during the gradient check." : ".";
         status.replaceChildren(
           result.stopped ? (result.reset ? result.message : `Stopped${where}`) : error(result.message),
         );
