@@ -1,7 +1,6 @@
 """Step 0's exercises: counting pairs, add-one smoothing, the loss of a name."""
 
-from .. import step0_counting
-from . import Case, Exercise
+from .checking import Case, Exercise
 
 FILE = "microgpt/step0_counting.py"
 
@@ -30,7 +29,6 @@ EXERCISES = [
              "of the name, add one to `counts[current][next]`. It returns nothing; it changes the table.",
         hint="`zip(tokens, tokens[1:])` gives each pair once. A name of one token has no pair at all.",
         name="add_pairs",
-        reference=step0_counting.add_pairs,
         solution=f"{FILE}:add_pairs",
         starter="def add_pairs(counts, tokens):\n"
                 "    for i in range(len(tokens)):\n"
@@ -53,7 +51,6 @@ EXERCISES = [
         hint="Add one to every count of the row, then divide each by the new total, which is the sum of "
              "the row plus its length. A row of zeros must give equal probabilities, not a division by zero.",
         name="bigram",
-        reference=step0_counting.bigram,
         solution=f"{FILE}:bigram",
         starter="def bigram(counts, token_id):\n"
                 "    row = counts[token_id]\n"
@@ -71,7 +68,6 @@ EXERCISES = [
              "its `math.log`, and change the sign. A pair the table never saw still has a finite loss, "
              "thanks to smoothing.",
         name="pair_losses",
-        reference=step0_counting.pair_losses,
         solution=f"{FILE}:pair_losses",
         starter="import math\n\n"
                 "from microgpt.step0_counting import bigram\n\n\n"

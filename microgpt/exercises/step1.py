@@ -4,7 +4,7 @@ the numerical gradient."""
 import random
 
 from .. import step1_gradient_descent as step1
-from . import Case, Exercise
+from .checking import Case, Exercise
 
 FILE = "microgpt/step1_gradient_descent.py"
 
@@ -29,7 +29,6 @@ EXERCISES = [
         task="Write `relu(x)`: each number of the list `x` if it is positive, else `0.0`.",
         hint="`max(0.0, v)` for each `v`; keep the list's length and order.",
         name="relu",
-        reference=step1.relu,
         solution=f"{FILE}:relu",
         starter="def relu(x):\n    return x\n",
         cases=lambda: [Case(f"x = {x}", (x,)) for x in ([1.5, 2.0], [1.5, -2.0, 0.0, 3.25], [-0.5], [])],
@@ -41,7 +40,6 @@ EXERCISES = [
              "so the result has one number per row.",
         hint="For each `row` of `w`: `sum(wi * xi for wi, xi in zip(row, x))`.",
         name="linear",
-        reference=step1.linear,
         solution=f"{FILE}:linear",
         starter="def linear(x, w):\n    return [sum(x) for row in w]\n",
         cases=lambda: [
@@ -59,7 +57,6 @@ EXERCISES = [
         hint="Adding the same number to every score leaves the probabilities as they are. Subtract the "
              "largest score first: then the biggest `exp` is `exp(0) = 1`.",
         name="softmax",
-        reference=step1.softmax,
         solution=f"{FILE}:softmax",
         starter="import math\n\n\n"
                 "def softmax(logits):\n"
@@ -80,7 +77,6 @@ EXERCISES = [
              "the loss, `(new_loss - loss) / eps` is the slope; then put the saved value back before the "
              "next weight.",
         name="numerical_gradient",
-        reference=step1.numerical_gradient,
         solution=f"{FILE}:numerical_gradient",
         starter="from microgpt.step1_gradient_descent import GRAD_CHECK_EPS, forward, parameters\n\n\n"
                 "def numerical_gradient(state_dict, tokens, n, eps=GRAD_CHECK_EPS):\n"

@@ -3,7 +3,7 @@
 import random
 
 from .. import step3_attention
-from . import Case, Exercise
+from .checking import Case, Exercise
 
 FILE = "microgpt/step3_attention.py"
 VOCAB_SIZE, N_EMBD, BLOCK_SIZE = 4, 4, 3  # a model small enough to check in a blink
@@ -27,7 +27,6 @@ EXERCISES = [
         hint="`mean_square = sum(xi * xi for xi in x) / len(x)`, then multiply every `xi` by "
              "`(mean_square + RMSNORM_EPS) ** -0.5`.",
         name="rmsnorm",
-        reference=step3_attention.rmsnorm,
         solution=f"{FILE}:rmsnorm",
         starter="from microgpt.step3_attention import RMSNORM_EPS\n\n\n"
                 "def rmsnorm(x):\n"
@@ -46,7 +45,6 @@ EXERCISES = [
              "`n = min(len(state_dict[\"wpe\"]), len(tokens) - 1)`. Make `keys, values = [], []` once per "
              "name, then for each `pos < n` call `gpt(state_dict, tokens[pos], pos, keys, values)`.",
         name="name_loss",
-        reference=step3_attention.name_loss,
         solution=f"{FILE}:name_loss",
         starter="from microgpt.step3_attention import gpt, softmax\n\n\n"
                 "def name_loss(state_dict, tokens):\n"

@@ -2,9 +2,8 @@
 
 import random
 
-from .. import step4_transformer
 from ..step2_autograd import Value
-from . import Case, Exercise
+from .checking import Case, Exercise
 
 FILE = "microgpt/step4_transformer.py"
 
@@ -46,7 +45,6 @@ EXERCISES = [
         hint="`[[]] * n_layer` repeats the same list `n_layer` times, so a key added to one layer appears "
              "in all. Make a new list per layer: `[[] for _ in range(n_layer)]`.",
         name="empty_cache",
-        reference=step4_transformer.empty_cache,
         solution=f"{FILE}:empty_cache",
         starter="def empty_cache(n_layer):\n"
                 "    return [[]] * n_layer, [[]] * n_layer\n",
@@ -63,7 +61,6 @@ EXERCISES = [
         hint="Loop over `h in range(n_head)`; the head's slice starts at `h * head_dim`. Each head scales "
              "its scores by `head_dim ** 0.5`, not by the full width's.",
         name="multi_head_attention",
-        reference=step4_transformer.multi_head_attention,
         solution=f"{FILE}:multi_head_attention",
         starter="from microgpt.step2_autograd import softmax\n\n\n"
                 "def multi_head_attention(q, keys, values, n_head):\n"

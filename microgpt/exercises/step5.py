@@ -4,7 +4,7 @@ import types
 
 from ..step2_autograd import Value
 from ..step5_adam import Adam
-from . import Case, Exercise
+from .checking import Case, Exercise
 
 FILE = "microgpt/step5_adam.py"
 
@@ -45,7 +45,6 @@ EXERCISES = [
         hint="The model has `len(m) * len(m[0])` weights per matrix `m` of `state_dict.values()`; "
              "both lists start at zero.",
         name="__init__",
-        reference=Adam.__init__,
         solution=f"{FILE}:Adam.__init__",
         starter="def __init__(self, state_dict):\n"
                 "    self.m = [0.0] * len(state_dict)\n"
@@ -65,7 +64,6 @@ EXERCISES = [
              "gives the gradient back. The learning rate still decays: `LEARNING_RATE * (1 - step / "
              "num_steps)`. Clear each gradient after its weight moves.",
         name="__call__",
-        reference=Adam.__call__,
         solution=f"{FILE}:Adam.__call__",
         starter="from microgpt.step5_adam import BETA1, BETA2, EPS, LEARNING_RATE\n\n\n"
                 "def __call__(self, params, step, num_steps):\n"
