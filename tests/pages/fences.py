@@ -9,8 +9,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from microgpt.exercises import EXERCISES_BY_ID
-
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXECUTED = {"python", "sh", "bash"}  # what pytest-codeblocks collects, exactly
 NON_CODE = {"text", "console"}  # illustrations and install commands: shown, never run
@@ -68,6 +66,8 @@ def read_fences(page):
 
 def exercise_block(page, line, exercise_id):
     """An exercise on a page: accounted for when microgpt.exercises has it."""
+    from microgpt.exercises import EXERCISES_BY_ID  # here, not above: the include check reads pages
+    # without it, and reports a function the exercises need but a rename took away as its own
     block = Fence(page, line, "exercise", [exercise_id])
     if exercise_id in EXERCISES_BY_ID:
         block.kind = "exercise"
