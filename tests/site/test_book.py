@@ -149,16 +149,16 @@ def test_the_home_page_and_the_complete_program_link_the_book(site):
     assert f'href="../{PDF}"' in (site / "complete-program" / "index.html").read_text()
 
 
-CONTENTS_LINE = re.compile(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$")
+CONTENTS_LINE = re.compile(r"^\s*(?=.*[A-Za-z])(\S.*?\S)\s{2,}(\d+)\s*$")  # a title (words), then its page
 
 
 def contents_entries(pdf_text):
     """(title, page number) of each line of the PDF's contents, read as laid out on paper."""
     entries = []
     for page in pdf_text:
-        lines = page.splitlines()
-        if entries and not any(CONTENTS_LINE.match(line) for line in lines):
-            break  # the contents have ended
+        lines = [line for line in page.splitlines() if line.strip()]
+        if entries and sum(map(bool, map(CONTENTS_LINE.match, lines))) * 2 < len(lines):
+            break  # the contents have ended: most lines of this page are something else
         if entries or any(squeeze(line) == "contents" for line in lines):
             entries += [(m.group(1), int(m.group(2))) for m in map(CONTENTS_LINE.match, lines) if m]
     return entries
