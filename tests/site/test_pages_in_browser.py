@@ -95,6 +95,9 @@ def contexts(browser):
             context = browser.new_context(color_scheme=FIRST_THEME[width],
                                           viewport={"width": width, "height": 900})
             context.set_default_timeout(SETTLE_MS)
+            # Material keeps the toggled theme in localStorage: forget it, so that every page opens
+            # in the theme the width asks for, whatever the page before it was toggled to
+            context.add_init_script("localStorage.clear()")
             context.external = []
 
             def local_only(route, external=context.external):
@@ -155,7 +158,7 @@ def check_page(context, url, width, axe):
     first, second = FIRST_THEME[width], OTHER_THEME[FIRST_THEME[width]]
     # The book repeats every page (each checked here on its own) on one page made for print: axe
     # reads it once, on the desktop, where it takes minutes; on the phone the rest is checked.
-    book = url.endswith("book/index.html")
+    book = url.endswith("/book/index.html")  # the printable book (not a notebook page)
     found, scheme = inspect(page, width, None if book and width != KEYBOARD_WIDTH else ALL_RULES)
     schemes = {first: scheme}
     problems += [f"{first}: {problem}" for problem in found]
