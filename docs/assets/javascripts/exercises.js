@@ -12,19 +12,9 @@
   "use strict";
 
   const STORE = "microgpt-exercises-solved";
-  const siteRoot = document.currentScript ? new URL("../../", document.currentScript.src).href : "/";
-  let editorModule = null;
-  const loadEditor = () => (editorModule ||= import(`${siteRoot}assets/javascripts/editor.js`));
+  const loadEditor = () => window.MicroGPT.loadEditor(); // try-it.js's: one editor download per page
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (k === "text") node.textContent = v;
-      else node.setAttribute(k, v);
-    });
-    node.append(...children);
-    return node;
-  }
+  const el = window.MicroGPT.el; // widgets.js, loaded before this file on every page
 
   // Storage may be switched off: then nothing is remembered, and nothing breaks.
   function solvedIds() {

@@ -13,17 +13,7 @@
   let editorModule = null;
   const loadEditor = () => (editorModule ||= import(`${siteRoot}assets/javascripts/editor.js`));
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (k === "text") node.textContent = v;
-      else node.setAttribute(k, v);
-    });
-    children.forEach((c) => {
-      node.append(c);
-    });
-    return node;
-  }
+  const el = window.MicroGPT.el; // widgets.js, loaded before this file on every page
 
   const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -54,6 +44,7 @@
   // The exercises (exercises.js) show the same line on their first Check.
   window.MicroGPT = window.MicroGPT || {};
   window.MicroGPT.progressLine = progressLine;
+  window.MicroGPT.loadEditor = loadEditor; // exercises.js opens its editors with it
 
   function enhance(codeBlock, outputBlock, index) {
     const pageCode = codeBlock.querySelector("code").textContent.replace(/\n$/, "");
