@@ -44,7 +44,7 @@ EMPTY_WIDGET = re.compile(r'<div class="mg-widget"[^>]*></div>')
 PALETTE = (re.compile(r'<form class="md-header__option" data-md-component="palette">.*?</form>', re.S),
            re.compile(r'<script>var palette=__md_get\("__palette"\).*?</script>', re.S))
 # Material's own script and accessibility.js (wide regions focusable) stay; the interactive ones go.
-SITE_SCRIPTS = ("widgets.js", "python.js", "try-it.js")
+SITE_SCRIPTS = ("widgets.js", "python.js", "try-it.js", "exercises.js")
 PRINT_CSS = """<style media="print">
   .md-header, .md-footer, .md-sidebar--secondary, .md-source-file, .headerlink,
   #print-site-banner { display: none !important; }
