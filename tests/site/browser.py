@@ -79,6 +79,19 @@ def chromium():
             browser.close()
 
 
+# A page has drawn what it shows at load: fonts in, and on a page with widgets (widgets.js),
+# every widget mounted and no widget's data file still on its way. Quicker than waiting for
+# the network to stay idle for half a second, and it says what is awaited.
+DRAWN = """() => document.readyState === "complete" && document.fonts.status === "loaded"
+  && (!window.MicroGPT?.drawing || ([...document.querySelectorAll(".mg-widget")]
+                                      .every((box) => box.dataset.mounted)
+                                   && MicroGPT.drawing() === 0))"""
+
+
+def wait_until_drawn(page, timeout=PAGE_TIMEOUT_MS):
+    page.wait_for_function(DRAWN, timeout=timeout)
+
+
 def local_only(route):
     """Let requests to 127.0.0.1 through; abort every other one."""
     if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -87,14 +100,22 @@ def local_only(route):
         route.abort("blockedbyclient")
 
 
-@contextmanager
-def open_page(browser, url, **context_options):
-    """A fresh context (cold cache) with only local requests allowed; yields the
-    loaded page, with `page.loaded` (URLs fetched), `page.blocked` (URLs refused)
-    and `page.errors` (script errors)."""
+def new_context(browser, **context_options):
+    """A fresh context (cold cache) with only local requests allowed."""
     context = browser.new_context(**context_options)
     context.route("**/*", local_only)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    return context
+
+
+@contextmanager
+def open_page(browser, url, context=None, **context_options):
+    """A page in a fresh context (cold cache), or in `context` (which stays
+    open); yields the loaded page, with `page.loaded` (URLs fetched),
+    `page.blocked` (URLs refused) and `page.errors` (script errors)."""
+    own = context is None
+    if own:
+        context = new_context(browser, **context_options)
     page = context.new_page()
     page.loaded, page.blocked, page.errors = [], [], []
     page.on("requestfinished", lambda request: page.loaded.append(request.url))
@@ -104,4 +125,4 @@ def open_page(browser, url, **context_options):
         page.goto(url, wait_until="load")
         yield page
     finally:
-        context.close()
+        (context if own else page).close()

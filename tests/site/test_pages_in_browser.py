@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import open_page
+from browser import open_page, wait_until_drawn
 from widget_pages import WIDGET_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,8 +50,11 @@ INSPECT = """() => {
   };
 }"""
 ALL_RULES = {"resultTypes": ["violations"]}
-AXE_RUN = """async (options) => {
-  const result = await axe.run(document, options);
+# What axe-core reads of the book: the parts that are the book's own. The rest repeats every
+# page, each read on its own page (reading the book whole takes about a minute).
+BOOK_OWN_PARTS = {"include": [["#print-site-cover-page"], ["#print-page-toc"]]}
+AXE_RUN = """async ([context, options]) => {
+  const result = await axe.run(context || document, options);
   return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
                                         where: v.nodes.slice(0, 2).map((n) => n.target.join(" "))}));
 }"""
@@ -116,9 +119,10 @@ def contexts(browser):
         context.close()
 
 
-def inspect(page, width, axe_options):
+def inspect(page, width, axe_options, axe_context=None):
     """What is wrong with the page as it stands: overflow, images without alt
-    text, serious axe findings (`axe_options`: which rules); and its scheme."""
+    text, serious axe findings (`axe_options`: which rules; `axe_context`: which
+    parts of the page, all by default); and its scheme."""
     state = page.evaluate(INSPECT)
     problems = []
     if state["scrollWidth"] > state["width"]:
@@ -126,7 +130,7 @@ def inspect(page, width, axe_options):
     problems += [f"<img src={src!r}> has no alt text" for src in state["noAlt"]]
     if axe_options:
         problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
-                     for v in page.evaluate(AXE_RUN, axe_options) if v["impact"] in SERIOUS]
+                     for v in page.evaluate(AXE_RUN, [axe_context, axe_options]) if v["impact"] in SERIOUS]
     return problems, state["scheme"]
 
 
@@ -153,13 +157,14 @@ def check_page(context, url, width, axe):
     page.on("response", lambda response: response.status >= 400
             and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load", timeout=SETTLE_MS)
-    page.wait_for_load_state("networkidle", timeout=SETTLE_MS)  # widgets fetch their data
+    wait_until_drawn(page, SETTLE_MS)  # widgets fetch their data
     page.add_script_tag(path=str(axe))
     first, second = FIRST_THEME[width], OTHER_THEME[FIRST_THEME[width]]
     # The book repeats every page (each checked here on its own) on one page made for print: axe
-    # reads it once, on the desktop, where it takes minutes; on the phone the rest is checked.
+    # reads its own parts (cover, contents), on the desktop; on the phone the rest is checked.
     book = url.endswith("/book/index.html")  # the printable book (not a notebook page)
-    found, scheme = inspect(page, width, None if book and width != KEYBOARD_WIDTH else ALL_RULES)
+    found, scheme = inspect(page, width, None if book and width != KEYBOARD_WIDTH else ALL_RULES,
+                            BOOK_OWN_PARTS if book else None)
     schemes = {first: scheme}
     problems += [f"{first}: {problem}" for problem in found]
     if not book:  # the book has no toggle: it stays light
@@ -194,13 +199,27 @@ def test_every_page_is_clean_in_the_browser(root, contexts, axe, width, page_pat
     assert not problems, "\n".join(f"{page_path}, {width} px: {problem}" for problem in problems)
 
 
-# What kind of control this is, and whether its value is already at the end.
-CONTROL = """(control) => {
+# The controls of every widget on the page: [widget name, how many controls].
+CONTROLS = """() => [...document.querySelectorAll(".mg-widget")].map((box) =>
+  [box.dataset.widget, box.querySelectorAll("input, select, textarea, button").length])"""
+# Control `c` of widget `w` (by order, as the page stands now), given the focus as a reader's Tab
+# would give it, after opening the <details> it may sit in; returns what kind of control it is,
+# whether its value is already at the end, whether it is in the tab order, and whether it starts
+# Python. The widget's markup is kept, to compare after the keys (CHANGED).
+FOCUS = """([w, c]) => {
+  const box = document.querySelectorAll(".mg-widget")[w];
+  const control = box.querySelectorAll("input, select, textarea, button")[c];
+  if (control.tabIndex < 0 || control.disabled) return {tabbable: false};
+  if (control.dataset.python !== undefined) return {tabbable: true, python: true};
+  control.closest("details")?.setAttribute("open", "");
+  control.focus();
+  window.mgBefore = box.innerHTML;
   const kind = control.tagName === "SELECT" ? "select" : (control.type || "").toLowerCase();
   const atEnd = kind === "select" ? control.selectedIndex === control.options.length - 1
               : kind === "range" ? Number(control.value) >= Number(control.max) : false;
-  return {kind, atEnd};
+  return {tabbable: true, python: false, focused: document.activeElement === control, kind, atEnd};
 }"""
+CHANGED = """(w) => document.querySelectorAll(".mg-widget")[w].innerHTML !== window.mgBefore"""
 
 
 def keys_for(kind, at_end):
@@ -221,24 +240,26 @@ def keys_for(kind, at_end):
 def operate_widgets(page):
     """Each control of each widget on the page can take the focus (it is in
     the tab order) and, driven by keys alone, changes what the widget shows.
-    Returns one line per problem, and how many controls were operated."""
+    Returns one line per problem, and how many controls were operated. (The
+    page is asked about each control in one call, and about the change in one
+    more: a widget may hold a couple of hundred controls.)"""
     problems, operated = [], 0
-    for widget in page.locator(".mg-widget").all():
-        label = f"widget {widget.get_attribute('data-widget')!r}"
-        for control in widget.locator("input, select, textarea, button").all():  # none: a picture
-            if control.evaluate("el => el.tabIndex") < 0 or control.is_disabled():
+    for w, (name, count) in enumerate(page.evaluate(CONTROLS)):  # none: a picture
+        label = f"widget {name!r}"
+        for c in range(count):
+            control = page.evaluate(FOCUS, [w, c])
+            if not control["tabbable"]:
                 problems.append(f"{label}: a control is out of the tab order")
                 continue
-            if control.get_attribute("data-python") is not None:
+            if control["python"]:
                 continue  # it starts Python in the tab: tests/site/test_python_in_browser.py presses it
-            control.evaluate("el => el.closest('details')?.setAttribute('open', '')")  # a reader opens it
-            control.focus()
-            state = control.evaluate(CONTROL)
-            before = widget.inner_html()
-            for key in keys_for(state["kind"], state["atEnd"]):
+            if not control["focused"]:
+                problems.append(f"{label}: a {control['kind']} control does not take the focus")
+                continue
+            for key in keys_for(control["kind"], control["atEnd"]):
                 page.keyboard.press(key)
-            if widget.inner_html() == before:
-                problems.append(f"{label}: {state['kind']} control did not respond to the keyboard")
+            if not page.evaluate(CHANGED, w):
+                problems.append(f"{label}: {control['kind']} control did not respond to the keyboard")
             operated += 1
     return problems, operated
 

@@ -14,7 +14,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from browser import ISOLATION_HEADERS, open_page, serve
+from browser import ISOLATION_HEADERS, new_context, open_page, serve
 from widget_pages import RESULTS_DIR
 
 from microgpt import analysis
@@ -58,7 +58,9 @@ def expected_output(page, index):
 
 
 def edit_block(page, index, code):
-    page.locator(".mg-run-bar").nth(index).get_by_role("button", name="Edit this code").click()
+    edit = page.locator(".mg-run-bar").nth(index).get_by_role("button", name="Edit this code")
+    if edit.is_visible():  # else the editor is open already
+        edit.click()
     editor = page.locator(".mg-editor .cm-content").first
     editor.wait_for()
     editor.click()
@@ -67,20 +69,51 @@ def edit_block(page, index, code):
     page.keyboard.insert_text(code)
 
 
+def problems_of(page, since=(0, 0)):
+    """Script errors and blocked requests of `page` (after the first `since` of each)."""
+    return page.errors[since[0]:] + [f"blocked request: {url}" for url in page.blocked[since[1]:]]
+
+
+@pytest.fixture(scope="module")
+def reader(browser):
+    """A reader's browser, kept from test to test: after the first page, Python starts from the
+    site's Cache Storage (tests/site/test_python_in_browser.py's own test of that cache is cold)."""
+    context = new_context(browser)
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def python_page(browser, root):
-    """Opens pages cold; at the end, fails on any script error or blocked request."""
+def python_page(browser, root, reader):
+    """Opens pages: cold (a fresh browser) or, `warm=True`, in the reader's browser. At the end,
+    fails on any script error or blocked request."""
     pages = []
     with ExitStack() as stack:
-        def open_python_page(path):
-            page = stack.enter_context(open_page(browser, root + path))
+        def open_python_page(path, warm=False):
+            page = stack.enter_context(open_page(browser, root + path, context=reader if warm else None))
             pages.append(page)
             return page
 
         yield open_python_page
-        problems = [problem for page in pages
-                    for problem in page.errors + [f"blocked request: {url}" for url in page.blocked]]
+        problems = [problem for page in pages for problem in problems_of(page)]
         assert not problems, problems
+
+
+@pytest.fixture(scope="module")
+def tokenizer_page(browser, root, reader):
+    """0.2 with Python started, shared by the tests that edit and run its first block (each
+    leaves the page's code back in place)."""
+    with open_page(browser, root + "step-0/02-tokenizer/", context=reader) as page:
+        run_block(page, 0)
+        yield page
+
+
+@pytest.fixture
+def on_tokenizer_page(tokenizer_page):
+    """The shared 0.2; fails on any script error or blocked request during the test."""
+    since = (len(tokenizer_page.errors), len(tokenizer_page.blocked))
+    yield tokenizer_page
+    assert not problems_of(tokenizer_page, since)
 
 
 def test_nothing_of_pyodide_is_downloaded_before_the_first_run(python_page):
@@ -132,12 +165,13 @@ def test_the_loading_line_names_the_phase_and_its_clock_keeps_moving(python_page
 
 
 def test_run_prints_the_pages_output_on_every_step(python_page):
+    """A reader goes from page to page: Python starts on each from the site's Cache Storage."""
     for path, index in SAMPLE_BLOCKS.items():
-        page = python_page(path)
+        page = python_page(path, warm=True)
         output, note, seconds = run_block(page, index)
         assert output == expected_output(page, index), path
         assert "the same output as the page's" in note, note
-        print(f"\n{path} block {index}: first Run, cold cache, {seconds:.1f} s ({note})")
+        print(f"\n{path} block {index}: first Run on the page, {seconds:.1f} s ({note})")
         if path == "step-0/02-tokenizer/":
             again_output, again_note, again = run_block(page, index)
             assert again_output == output
@@ -170,8 +204,8 @@ def test_python_starts_on_intent_and_a_second_page_starts_it_from_the_sites_cach
     print(f"\nfirst Run on a second page, Python from the site's cache: {seconds:.1f} s")
 
 
-def test_an_edited_block_prints_its_own_output_and_reset_restores_the_page(python_page):
-    page = python_page("step-0/02-tokenizer/")
+def test_an_edited_block_prints_its_own_output_and_reset_restores_the_page(on_tokenizer_page):
+    page = on_tokenizer_page
     edit_block(page, 0, "from microgpt.data import Tokenizer\nprint(Tokenizer(['ab']).encode('ba'))\n")
     output, note, _ = run_block(page, 0)
     assert output == "[2, 1, 0, 2]\n"
@@ -181,19 +215,19 @@ def test_an_edited_block_prints_its_own_output_and_reset_restores_the_page(pytho
     assert output == expected_output(page, 0)
 
 
-def test_an_error_points_at_the_readers_line(python_page):
-    page = python_page("step-0/02-tokenizer/")
+def test_an_error_points_at_the_readers_line(on_tokenizer_page):
+    page = on_tokenizer_page
     edit_block(page, 0, "from microgpt.data import Tokenizer\n\nTokenizer(['ab']).encode('abc')\n")
     output, note, _ = run_block(page, 0)
+    page.locator(".mg-run-bar").nth(0).get_by_role("button", name="Put the page's code back").click()
     assert "line 3, in <module>" in output
     assert "Tokenizer(['ab']).encode('abc')" in output
     assert "error: 'abc' contains 'c', which the vocabulary does not have" in output
     assert "Traceback" in output and len(output.splitlines()) <= 8, output
 
 
-def test_stop_ends_an_endless_loop_within_2_seconds_and_python_starts_again(python_page):
-    page = python_page("step-0/02-tokenizer/")
-    run_block(page, 0)  # Python is up
+def test_stop_ends_an_endless_loop_within_2_seconds_and_python_starts_again(on_tokenizer_page):
+    page = on_tokenizer_page  # Python is up
     edit_block(page, 0, "while True:\n    pass\n")
     bar = page.locator(".mg-run-bar").nth(0)
     bar.get_by_role("button", name="Run this code in your browser").click()
@@ -211,7 +245,7 @@ def test_stop_ends_an_endless_loop_within_2_seconds_and_python_starts_again(pyth
 
 def test_live_training_on_1_9_ends_where_the_results_file_says(python_page):
     step1 = load("step1", RESULTS_DIR)
-    page = python_page("step-1/09-training/")
+    page = python_page("step-1/09-training/", warm=True)
     box = page.locator('.mg-widget[data-widget="live-training"]')
     started = time.perf_counter()
     box.get_by_role("button", name="Train in your browser").click()
@@ -229,7 +263,7 @@ def test_live_training_says_one_step_and_when_training_diverged(python_page):
     """The gradient check before step 1, when asked for, shows its progress, and Stop ends it without
     restarting Python; a 1-step run says "1 step"; a learning rate of 1e9 makes the weights blow up, and
     the widget says that training diverged and why."""
-    page = python_page("step-1/09-training/")
+    page = python_page("step-1/09-training/", warm=True)
     box = page.locator('.mg-widget[data-widget="live-training"]')
     status = box.locator(".mg-live-status")
     box.get_by_label("steps", exact=True).fill("1")
@@ -257,7 +291,7 @@ def test_live_training_says_one_step_and_when_training_diverged(python_page):
 
 
 def test_stop_ends_a_live_training_between_two_steps(python_page):
-    page = python_page("step-5/04-training-results/")
+    page = python_page("step-5/04-training-results/", warm=True)
     box = page.locator('.mg-widget[data-widget="live-training"]')
     box.get_by_label("steps").fill("1000")
     box.get_by_role("button", name="Train in your browser").click()
@@ -305,7 +339,7 @@ def test_on_a_cross_origin_isolated_page_stop_interrupts_without_a_restart(brows
 def test_a_typed_name_goes_through_the_trained_model_in_the_browser(python_page):
     """3.5: the heatmap of a name the reader types, computed by
     analysis.attention_trace in Pyodide, equals the package's in CPython."""
-    page = python_page("step-3/05-scores-weights/")
+    page = python_page("step-3/05-scores-weights/", warm=True)
     box = page.locator('.mg-widget[data-widget="attention-weights"]')
     status = box.locator(".mg-typed-status")
     box.get_by_label("a name of your own").fill("bob")
@@ -340,7 +374,7 @@ def assert_the_caption_code_runs(box, site, names):
 
 
 def test_sampling_in_the_browser_gives_the_packages_names_for_the_seed(python_page, site):
-    page = python_page("step-5/04-training-results/")
+    page = python_page("step-5/04-training-results/", warm=True)
     box = page.locator('.mg-widget[data-widget="sample-names"]')
     assert box.get_attribute("data-model") == "step5"
     box.get_by_label("temperature").fill("0.8")
@@ -359,7 +393,7 @@ def test_sampling_from_the_trained_step_1_model_on_1_9(python_page, site):
     step1 = load("step1", RESULTS_DIR)
     model = {"step": "step1", "uchars": load("step0", RESULTS_DIR)["uchars"],
              "weights": ch1.step1_trained_state(step1)}
-    page = python_page("step-1/09-training/")
+    page = python_page("step-1/09-training/", warm=True)
     box = page.locator('.mg-widget[data-widget="sample-names"]')
     box.get_by_label("temperature").fill("1")
     box.get_by_role("button", name="Sample 10 names").click()

@@ -7,6 +7,7 @@ nothing. The `widget` fixture also fails on any script error."""
 from urllib.parse import urlencode
 
 import pytest
+from browser import wait_until_drawn
 from widget_pages import WIDGET_PAGES, assert_mounted_without_error
 
 MARKUP = '<img src=x onerror="document.title=1">'
@@ -45,12 +46,12 @@ def address(name, values):
 @pytest.mark.parametrize("name", sorted(NUMBER_KEYS))
 def test_a_malformed_number_in_the_address_leaves_the_default(widget, name):
     page, box = widget(name)
-    page.wait_for_load_state("networkidle")  # drawn in full
+    wait_until_drawn(page)
     default = box.evaluate(LOOK)
     for value in MALFORMED:
         keys = [key for key in NUMBER_KEYS[name] if value not in VALID.get(key, ())]
         page, shown = widget(name, address(name, {key: value for key in keys}), on=page)
-        page.wait_for_load_state("networkidle")
+        wait_until_drawn(page)
         assert_mounted_without_error(shown)
         assert shown.evaluate(LOOK) == default, f"{name} with {keys} = {value!r}"
 

@@ -41,7 +41,11 @@
   }
 
   // Draw a widget from its data file, or say visibly that the file did not load.
+  // `drawing` counts the files still on their way: a page has drawn its figures when it
+  // is 0 (MicroGPT.drawing(); the browser checks of tests/site wait for that).
+  let drawing = 0;
   function withData(root, name, draw) {
+    drawing += 1;
     data(name)
       .then((values) => draw(values))
       .catch((reason) => {
@@ -54,6 +58,9 @@
               "). Reload the page; if the error stays, the site was built without it.",
           ),
         );
+      })
+      .finally(() => {
+        drawing -= 1;
       });
   }
 
@@ -145,6 +152,7 @@
   const widgets = {};
   window.MicroGPT = Object.assign(window.MicroGPT || {}, {
     widgets,
+    drawing: () => drawing,
     askModel,
     el,
     error,
