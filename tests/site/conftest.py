@@ -4,7 +4,7 @@ import os
 from contextlib import ExitStack
 
 import pytest
-from browser import CHROMIUM, chromium, open_page, serve
+from browser import CHROMIUM, chromium, new_context, open_page, serve
 from widget_pages import RESULTS_DIR, WIDGET_PAGES
 
 from microgpt.data import Tokenizer
@@ -42,17 +42,28 @@ def root(site):
         yield url
 
 
+@pytest.fixture(scope="session")
+def reader(browser):
+    """A reader's browser, kept from test to test as a reader's is from page to page: its cache
+    (and the site's Cache Storage, so Python starts without downloading) stays warm. Tests of
+    a cold start open a fresh one (`open_page` without `context`)."""
+    context = new_context(browser)
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def widget(browser, root):
-    """Open the page of a widget; returns (page, the widget's locator) once it
-    has drawn. At the end, fails on any script error or blocked request."""
+def widget(browser, root, reader):
+    """Open the page of a widget in the reader's browser; returns (page, the
+    widget's locator) once it has drawn. At the end, fails on any script error
+    or blocked request."""
     pages = []
     with ExitStack() as stack:
         def open_widget(name, page_path=None, on=None):
-            """`on`: a page this fixture opened, to go to the address in (its cache warm)."""
+            """`on`: a page this fixture opened, to go to the address in."""
             page_path = page_path or WIDGET_PAGES[name]
             if on is None:
-                page = stack.enter_context(open_page(browser, root + page_path))
+                page = stack.enter_context(open_page(browser, root + page_path, context=reader))
                 pages.append(page)
             else:
                 page = on

@@ -14,7 +14,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from browser import ISOLATION_HEADERS, new_context, open_page, serve
+from browser import ISOLATION_HEADERS, open_page, serve
 from widget_pages import RESULTS_DIR
 
 from microgpt import analysis
@@ -74,19 +74,10 @@ def problems_of(page, since=(0, 0)):
     return page.errors[since[0]:] + [f"blocked request: {url}" for url in page.blocked[since[1]:]]
 
 
-@pytest.fixture(scope="module")
-def reader(browser):
-    """A reader's browser, kept from test to test: after the first page, Python starts from the
-    site's Cache Storage (tests/site/test_python_in_browser.py's own test of that cache is cold)."""
-    context = new_context(browser)
-    yield context
-    context.close()
-
-
 @pytest.fixture
 def python_page(browser, root, reader):
-    """Opens pages: cold (a fresh browser) or, `warm=True`, in the reader's browser. At the end,
-    fails on any script error or blocked request."""
+    """Opens pages: cold (a fresh browser) or, `warm=True`, in the reader's browser
+    (conftest.py). At the end, fails on any script error or blocked request."""
     pages = []
     with ExitStack() as stack:
         def open_python_page(path, warm=False):
