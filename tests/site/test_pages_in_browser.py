@@ -84,11 +84,12 @@ def axe():
 
 
 @pytest.fixture(scope="module")
-def contexts(browser):
+def contexts(browser, axe):
     """One browser context per width, in the theme a reader's system asks for
     there (light on the desktop, dark on the phone), opened on first use (so a
     worker of pytest-xdist opens only those it needs) and kept for the pages
-    after it, as a reader's browser keeps its cache from page to page. Every
+    after it, as a reader's browser keeps its cache from page to page. axe-core
+    is in every page it opens (sent to the browser once, not once a page). Every
     request to a host other than 127.0.0.1 is aborted and kept in its
     context's list `external`."""
     opened = {}
@@ -101,6 +102,7 @@ def contexts(browser):
             # Material keeps the toggled theme in localStorage: forget it, so that every page opens
             # in the theme the width asks for, whatever the page before it was toggled to
             context.add_init_script("localStorage.clear()")
+            context.add_init_script(path=str(axe))
             context.external = []
 
             def local_only(route, external=context.external):
@@ -141,7 +143,7 @@ def toggle_theme(page, theme):
                            arg=SCHEME[theme])
 
 
-def check_page(context, url, width, axe):
+def check_page(context, url, width):
     """Everything wrong with one page at one width, in both themes, one line
     per problem (each prefixed with the theme). One load serves both themes:
     the page opens in its context's theme and is checked in full, axe-core
@@ -158,7 +160,6 @@ def check_page(context, url, width, axe):
             and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load", timeout=SETTLE_MS)
     wait_until_drawn(page, SETTLE_MS)  # widgets fetch their data
-    page.add_script_tag(path=str(axe))
     first, second = FIRST_THEME[width], OTHER_THEME[FIRST_THEME[width]]
     # The book repeats every page (each checked here on its own) on one page made for print: axe
     # reads its own parts (cover, contents), on the desktop; on the phone the rest is checked.
@@ -179,13 +180,13 @@ def test_the_browser_check_finds_the_built_pages(site):
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
-def test_every_page_is_clean_in_the_browser(root, contexts, axe, width, page_path):
+def test_every_page_is_clean_in_the_browser(root, contexts, width, page_path):
     """In both themes and at both widths: a desktop that opens in light and a
     phone that opens in dark, each toggled to the other theme. On the desktop,
     the same load then drives every widget with the keyboard."""
     context = contexts(width)
     already_external = len(context.external)
-    page, problems, schemes = check_page(context, root + page_path, width, axe)
+    page, problems, schemes = check_page(context, root + page_path, width)
     if width == KEYBOARD_WIDTH:
         problems += operate_widgets(page)[0]
     page.close()
