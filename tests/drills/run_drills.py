@@ -4,7 +4,8 @@ The project's files (those git tracks) are copied to a temporary folder. Each
 check is first run on the clean copy, where it must pass; then, for each kind
 of drift, a fresh copy gets exactly one injected change and the one cheap
 check that guards against that kind must fail, with its own message. Nothing
-in the working tree is touched.
+in the working tree is touched. The checks run side by side, one per CPU core:
+each has a copy of its own.
 
     python tests/drills/run_drills.py      (nox -s drills)
 """
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,23 +208,37 @@ def main():
             print("the copy imports another microgpt or sitebuild than its own: cannot drill",
                   file=sys.stderr)
             return 1
+        checks = sorted({drill.check for drill in DRILLS})
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            clean_runs = list(pool.map(lambda check: run(check, clean), checks))
         failing = []
-        for check in sorted({drill.check for drill in DRILLS}):
-            passed, output = run(check, clean)
+        for check, (passed, output) in zip(checks, clean_runs):
             print(f"clean copy   {'passes' if passed else 'FAILS '}  {check}")
             if not passed:
                 failing.append(check)
                 print(output[-3000:])
-        caught = 0
-        for number, drill in enumerate(DRILLS, start=1):
+
+        def drilled(number, drill):
+            """(the change injected, or the LookupError that prevented it; the check's (passed, output))"""
             copy = Path(tmp) / f"drill{number}"
             shutil.copytree(clean, copy)
             try:
                 change = drill.inject(copy)
             except LookupError as error:
-                print(f"NOT INJECTED {drill.kind}: {error}")
+                return error, None
+            try:
+                return change, run(drill.check, copy)
+            finally:
+                shutil.rmtree(copy)
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            outcomes = list(pool.map(drilled, range(1, len(DRILLS) + 1), DRILLS))
+        caught = 0
+        for drill, (change, outcome) in zip(DRILLS, outcomes):
+            if outcome is None:
+                print(f"NOT INJECTED {drill.kind}: {change}")
                 continue
-            passed, output = run(drill.check, copy)
+            passed, output = outcome
             reason = re.search(drill.message, output, re.DOTALL)
             ok = not passed and reason is not None and drill.check not in failing
             caught += ok
@@ -233,7 +249,6 @@ def main():
                      "still passes" if passed else
                      "was failing before the drift" if drill.check in failing else
                      f"fails, but not with /{drill.message}/:\n{output[-3000:]}"))
-            shutil.rmtree(copy)
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"({time.perf_counter() - started:.0f} s, of which the checks used "
           f"{cpu.ru_utime + cpu.ru_stime:.0f} s of CPU)")

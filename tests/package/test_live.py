@@ -15,6 +15,9 @@ from microgpt.errors import MicrogptError
 from microgpt.results import load
 
 RESULTS_DIR = "docs/results"
+# Names of two letters: Step 1 checks its gradient numerically before its first step, one
+# forward pass per weight, which takes seconds on names.txt and a fraction of one on these.
+SHORT_NAMES = "al\nbo\nem\nli\n"
 
 
 def test_a_snippet_runs_as_a_script_in_a_fresh_namespace(capsys):
@@ -60,38 +63,39 @@ def test_exit_and_interrupt_end_a_snippet_quietly(capsys):
     assert capsys.readouterr().err == "Stopped.\n"
 
 
-@pytest.mark.needs_names
-def test_train_reports_every_step_and_returns_the_programs_names():
+def test_train_reports_every_step_and_returns_the_programs_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where live.train writes the names it is given
     seen = []
     result = live.train("step1", lambda step, loss, smoothed: seen.append((step, loss, smoothed)),
-                        lambda: False, num_steps=30, log=lambda line: None)
+                        lambda: False, num_steps=30, names=SHORT_NAMES, log=lambda line: None)
     losses = [loss for _, loss, _ in seen]
     assert [step for step, _, _ in seen] == list(range(30))
     assert seen[-1][2] == mean_last(losses) == result["final_smoothed"]
     assert [smoothed for _, _, smoothed in seen] == [mean_last(losses[:n + 1], live.WINDOW)
                                                      for n in range(30)]
-    expected = step1_gradient_descent.run(RunConfig(num_steps=30), log=lambda line: None)
+    expected = step1_gradient_descent.run(RunConfig(num_steps=30, data=str(tmp_path / "your_names.txt")),
+                                          log=lambda line: None)
     assert losses == expected["losses"] and result["samples"] == expected["samples"]
 
 
-@pytest.mark.needs_names
-def test_stop_ends_training_after_the_current_step_and_restores_the_learning_rate():
+def test_stop_ends_training_after_the_current_step_and_restores_the_learning_rate(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     steps = []
     with pytest.raises(live.Stopped, match="stopped after 3 of 50 steps"):
         live.train("step1", lambda step, loss, smoothed: steps.append(step), lambda: len(steps) == 3,
-                   num_steps=50, learning_rate_value=0.5, log=lambda line: None)
+                   num_steps=50, learning_rate_value=0.5, names=SHORT_NAMES, log=lambda line: None)
     assert steps == [0, 1, 2]
     assert step1_gradient_descent.LEARNING_RATE == 1.0
 
 
-@pytest.mark.needs_names
 def test_a_learning_rate_and_names_of_your_own_change_the_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     quiet = {"log": lambda line: None, "num_steps": 5}
-    base = live.train("step1", lambda *a: None, lambda: False, **quiet)
-    slower = live.train("step1", lambda *a: None, lambda: False, learning_rate_value=0.1, **quiet)
+    base = live.train("step1", lambda *a: None, lambda: False, names=SHORT_NAMES, **quiet)
+    slower = live.train("step1", lambda *a: None, lambda: False, learning_rate_value=0.1, names=SHORT_NAMES,
+                        **quiet)
     assert slower["final_smoothed"] != base["final_smoothed"]
-    own = live.train("step1", lambda *a: None, lambda: False, names="abba\nbob\n", **quiet)
+    own = live.train("step1", lambda *a: None, lambda: False, names="ab\nbo\nob\n", **quiet)
     assert set("".join(own["samples"])) <= {"a", "b", "o"}
 
 
@@ -100,7 +104,7 @@ def test_training_without_the_gradient_check_is_the_same_training(tmp_path, monk
     """The check puts every nudged weight back: left out, the losses and names are the same; the log
     says the check was not run."""
     monkeypatch.chdir(tmp_path)
-    settings = {"num_steps": 20, "names": "anna\nbob\nemma\n"}
+    settings = {"num_steps": 20, "names": SHORT_NAMES}
     checked, unchecked, lines = [], [], []
     with_check = live.train("step1", lambda step, loss, smoothed: checked.append(loss), lambda: False,
                             log=lambda line: None, **settings)
@@ -186,12 +190,12 @@ def test_odd_settings_from_the_page_get_one_clear_error(settings, message, tmp_p
     assert str(error.value).startswith(message) or message in str(error.value)
 
 
-@pytest.mark.needs_names
 @pytest.mark.parametrize("program", ["step1", "step5-fast"])
-def test_a_learning_rate_that_diverges_is_named_as_the_cause(program):
+def test_a_learning_rate_that_diverges_is_named_as_the_cause(program, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(MicrogptError) as error:
         live.train(program, lambda *a: None, lambda: False, num_steps=5, learning_rate_value=1e9,
-                   log=lambda line: None)
+                   names=SHORT_NAMES, log=lambda line: None)
     assert str(error.value).startswith("training diverged (1 of 5 steps done): at learning rate "
                                        "1000000000.0 the weights grew until the arithmetic failed ")
     assert str(error.value).endswith(f"try a smaller learning rate (this program's own is "

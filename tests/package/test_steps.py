@@ -61,17 +61,20 @@ class Stop(Exception):
     pass
 
 
-@pytest.mark.needs_names
 @pytest.mark.parametrize("program", [*STEPS, "fast"])
-def test_watch_sees_every_step_and_can_stop_the_run(program):
+def test_watch_sees_every_step_and_can_stop_the_run(program, tmp_path):
     """The site's live training draws each step's loss with `watch`, and its Stop button
-    raises from it."""
+    raises from it. A few names of our own: on names.txt, Step 1's gradient check before
+    its first step alone takes seconds."""
     from microgpt import fast
     from microgpt.config import RunConfig
 
+    names = tmp_path / "names.txt"
+    names.write_text("al\nbo\nem\nli\n")  # short: the gradient check costs a pass per letter
+    config = RunConfig(num_steps=50, data=str(names))
     run = fast.run if program == "fast" else STEPS[program].run
     seen = []
-    result = run(RunConfig(num_steps=50), log=lambda line: None, stop_after=3,
+    result = run(config, log=lambda line: None, stop_after=3,
                  watch=lambda step, loss: seen.append((step, loss)))
     assert seen == list(enumerate(result["losses"])) and len(seen) == 3
 
@@ -79,4 +82,4 @@ def test_watch_sees_every_step_and_can_stop_the_run(program):
         if step == 1:
             raise Stop
     with pytest.raises(Stop):
-        run(RunConfig(num_steps=50), log=lambda line: None, watch=stop_at_second)
+        run(config, log=lambda line: None, watch=stop_at_second)
