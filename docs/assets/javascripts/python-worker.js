@@ -57,6 +57,83 @@ function cachingFetch(cache, report) {
   };
 }
 
+// After the first start, the worker keeps a snapshot of Python's memory, taken
+// once the package is installed and imported, in the same cache (so it belongs
+// to this build). Later pages restore it instead of starting Python, installing
+// the package and importing it again. Pyodide's snapshots (_makeSnapshot,
+// _loadSnapshot) are experimental: whatever goes wrong with one (missing,
+// corrupt, refused) is dropped, and Python starts the ordinary way.
+// The snapshot holds memory only: files (the package's, names.txt) are written again.
+const SNAPSHOT = "memory-snapshot";
+
+async function cachedSnapshot(cache, runtime) {
+  try {
+    const response = cache && (await cache.match(new URL(SNAPSHOT, runtime.pyodide).href));
+    if (!response) return null;
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const digest = await sha256(bytes);
+    if (digest === response.headers.get("x-sha256")) return bytes;
+  } catch {
+    // unreadable: start the ordinary way
+  }
+  await forgetSnapshot(cache, runtime);
+  return null;
+}
+
+async function forgetSnapshot(cache, runtime) {
+  await cache?.delete(new URL(SNAPSHOT, runtime.pyodide).href).catch(() => {});
+}
+
+async function keepSnapshot(cache, runtime, bytes) {
+  const headers = { "content-type": "application/octet-stream", "x-sha256": await sha256(bytes) };
+  await cache.put(new URL(SNAPSHOT, runtime.pyodide).href, new Response(bytes, { headers }));
+}
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.split("/").pop()}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+const QUIET = { stdout: () => {}, stderr: () => {} };
+
+// The package installed from its wheel: unpacked into site-packages (all that
+// loadPackage does for a pure-Python wheel, without the JavaScript objects it
+// leaves to Python, which a snapshot cannot keep).
+async function installPackage(python, runtime) {
+  const sitePackages = python.runPython("import site; site.getsitepackages()[0]");
+  python.unpackArchive(await fetchBytes(runtime.wheel), "wheel", { extractDir: sitePackages });
+  python.runPython("import importlib, microgpt.live; importlib.invalidate_caches()");
+}
+
+// Python from a snapshot, random reseeded (the snapshot froze its state).
+async function restore(runtime, snapshot) {
+  const restored = await loadPyodide({ indexURL: runtime.pyodide, ...QUIET, _loadSnapshot: snapshot });
+  await installPackage(restored, runtime);
+  restored.runPython("import random; random.seed()");
+  return restored;
+}
+
+// Python the ordinary way; a snapshot of it kept for later pages when the cache allows.
+async function startAfresh(runtime, cache, progress) {
+  const fresh = await loadPyodide({ indexURL: runtime.pyodide, ...QUIET, _makeSnapshot: Boolean(cache) });
+  progress(0, "installing the microgpt package");
+  await installPackage(fresh, runtime);
+  if (cache) {
+    try {
+      keepSnapshot(cache, runtime, fresh.makeMemorySnapshot()).catch(() => {});
+    } catch {
+      // Python holds something a snapshot cannot keep: later pages start afresh
+    }
+  }
+  return fresh;
+}
+
 async function start(runtime) {
   const started = performance.now();
   let loaded = 0,
@@ -66,15 +143,24 @@ async function start(runtime) {
     phase = now;
     postMessage({ type: "progress", loaded, total: runtime.bytes, phase });
   };
-  self.fetch = cachingFetch(await openCache(runtime.version), progress);
+  const cache = await openCache(runtime.version);
+  self.fetch = cachingFetch(cache, progress);
   importScripts(`${runtime.pyodide}pyodide.js`);
-  pyodide = await loadPyodide({ indexURL: runtime.pyodide, stdout: () => {}, stderr: () => {} });
-  progress(0, "installing the microgpt package");
-  await pyodide.loadPackage(runtime.wheel, { messageCallback: () => {} });
+  const snapshot = await cachedSnapshot(cache, runtime);
+  let fromSnapshot = false;
+  if (snapshot) {
+    progress(0, "starting Python where an earlier page left it");
+    try {
+      pyodide = await restore(runtime, snapshot);
+      fromSnapshot = true;
+    } catch {
+      await forgetSnapshot(cache, runtime);
+      progress(0, "downloading and starting Python");
+    }
+  }
+  if (!fromSnapshot) pyodide = await startAfresh(runtime, cache, progress);
   progress(0, "reading names.txt");
-  const names = await fetch(runtime.names);
-  if (!names.ok) throw new Error(`names.txt: HTTP ${names.status}`);
-  pyodide.FS.writeFile("/home/pyodide/names.txt", new Uint8Array(await names.arrayBuffer()));
+  pyodide.FS.writeFile("/home/pyodide/names.txt", await fetchBytes(runtime.names));
   pyodide.runPython("import os; os.environ['MICROGPT_NAMES'] = '/home/pyodide/names.txt'");
   pyodide.runPython(STOP_CHECK);
   if (self.crossOriginIsolated) {
@@ -86,6 +172,7 @@ async function start(runtime) {
     seconds: (performance.now() - started) / 1000,
     python: pyodide.runPython("import sys; sys.version.split()[0]"),
     interrupt,
+    fromSnapshot,
   };
 }
 

@@ -14,7 +14,8 @@
 //               interrupted (cross-origin isolated pages) or the worker is
 //               restarted, and the reader is told the session was reset.
 //   started(), ready()  whether the worker was started; whether Python is up in it
-//   onStatus(listener)  calls listener({state: "loading", phase, loaded, total, seconds} | {state: "ready", ...}
+//   onStatus(listener)  calls listener({state: "loading", phase, loaded, total, seconds} | {state: "ready", seconds,
+//               python, fromSnapshot} (Python restored from an earlier page's snapshot, or started afresh)
 //               | {state: "failed", message} | {state: "reset"}); returns a function that unsubscribes
 (() => {
   "use strict";
@@ -57,7 +58,7 @@
         } else if (data.type === "ready") {
           interrupt = data.interrupt || null;
           isReady = true;
-          status({ state: "ready", seconds: data.seconds, python: data.python });
+          status({ state: "ready", seconds: data.seconds, python: data.python, fromSnapshot: data.fromSnapshot });
           resolve(data);
         } else if (data.type === "failed" && !pending.has(data.id)) reject(new Error(data.message));
         else handle(data);
