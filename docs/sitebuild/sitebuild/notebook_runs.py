@@ -53,8 +53,7 @@ def run(notebook, jupyter):
         body = convert.nb2html(notebook, execute=executes(notebook, jupyter),
                                **{option: jupyter[option] for option in NB2HTML_OPTIONS})
         toc_tokens, title = _get_nb_toc_tokens(notebook, jupyter["toc_depth"])
-        path = entry_path(notebook, jupyter)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = entry_path(notebook, jupyter)  # its folder is made by the build, and gone once a build fails
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
                                          suffix=".part") as part:
             json.dump({"content": body, "toc_tokens": toc_tokens, "title": title}, part)

@@ -68,7 +68,7 @@ def on_pre_build(config):
 
 
 def report(name, done):
-    if not done.cancelled() and done.exception() is None:
+    if state["pool"] is not None and not done.cancelled() and done.exception() is None:
         seconds, error = done.result()
         LOG.info(f"notebooks: {name}: {seconds:.1f} s" + (" (failed)" if error else ""))
 
