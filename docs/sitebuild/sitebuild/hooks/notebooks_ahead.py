@@ -33,13 +33,15 @@ def jupyter_config(config):
 
 
 def notebooks(config):
-    """The notebooks the plugin renders and executes, in the order of their files' paths."""
+    """The notebooks the plugin renders and executes, in the order of their files' paths
+    (not in hidden folders such as .ipynb_checkpoints/, which MkDocs leaves out)."""
     from mkdocs.structure.files import File
 
     plugin = config.plugins["mkdocs-jupyter"]
     docs = Path(config.docs_dir)
     found = (File(path.relative_to(docs).as_posix(), config.docs_dir, config.site_dir,
-                  config.use_directory_urls) for path in sorted(docs.rglob("*.ipynb")))
+                  config.use_directory_urls) for path in sorted(docs.rglob("*.ipynb"))
+             if not any(part.startswith(".") for part in path.relative_to(docs).parts))
     return [file for file in found if plugin.should_include(file)
             and notebook_runs.executes(file.abs_src_path, plugin.config)]
 
