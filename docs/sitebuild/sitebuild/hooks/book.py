@@ -191,13 +191,14 @@ def print_pdf(site, executable):
             page.emulate_media(media="print")
             page.wait_for_function("document.querySelector('#print-page-toc nav ul') !== null")
 
-            def print_once():
+            def print_once(complete=True):
                 # A4, margins and page numbers come from the plugin's @page rules; the bookmarks
-                # (outline) from the headings
+                # (outline) from the headings. The tags and bookmarks do not move a line, and
+                # cost time and size: a print read only for its destinations goes without them.
                 return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
-                                outline=True, tagged=True)
+                                outline=complete, tagged=complete)
 
-            pdf = print_once()  # the contents without page numbers
+            pdf = print_once(complete=False)  # the contents without page numbers
             for _ in range(PRINTS - 1):
                 pages = destination_pages(pdf)
                 missing = page.evaluate(NUMBER_CONTENTS, pages)

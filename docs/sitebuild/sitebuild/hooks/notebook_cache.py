@@ -9,12 +9,10 @@ stands and every notebook executes at every build.
 """
 
 import os
-import time
 
 from mkdocs.plugins import event_priority
 
 from sitebuild import build_cache
-from sitebuild.progress import LOG
 
 KEPT = "kept"  # a subfolder: mkdocs-jupyter evicts only the *.json directly in its cache folder
 
@@ -51,16 +49,3 @@ def on_post_build(config):
         if not (where / KEPT / entry.name).exists():
             os.link(entry, where / KEPT / entry.name)
 
-
-def on_pre_page(page, config, files):
-    """Say which notebook runs now: each takes seconds to a minute."""
-    if page.file.src_uri.endswith(".ipynb"):
-        LOG.info(f"notebooks: running {page.file.src_uri}...")
-        page.notebook_started = time.perf_counter()
-    return page
-
-
-def on_page_content(html, page, config, files):
-    if page.file.src_uri.endswith(".ipynb"):
-        LOG.info(f"notebooks: {page.file.src_uri}: {time.perf_counter() - page.notebook_started:.1f} s")
-    return html
