@@ -188,12 +188,13 @@ def audit(session):
 @nox.session(venv_backend="none")
 def codeblocks(session):
     """Run every `python` fence of the site and compare its printed output: under
-    CPython of Pyodide's minor version (pytest-codeblocks), then in Pyodide under
-    Node, as the reader's browser runs it."""
+    CPython of Pyodide's minor version (pytest-codeblocks), and in Pyodide under
+    Node, as the reader's browser runs it. One run, a file per worker: each
+    Pyodide module starts its runtime once, beside the pages' blocks."""
     shared = codeblocks_python(session)
     npm_ci(session)
-    shared.run("pytest", "--codeblocks", "docs", "-p", "no:cacheprovider", "-n", "auto", *session.posargs)
-    shared.run("pytest", "tests/pyodide", "-p", "no:cacheprovider", *session.posargs)
+    shared.run("pytest", "--codeblocks", "docs", "tests/pyodide", "-p", "no:cacheprovider",
+               "-n", "auto", "--dist", "loadfile", *session.posargs)
 
 
 @nox.session(venv_backend="none")
@@ -224,7 +225,7 @@ def docs(session):
     site = site_dir(session)
     # only these strict builds print the book to PDF (sitebuild/hooks/book.py)
     shared.run("mkdocs", "build", "--strict", "--clean", "--site-dir", site, env={"MICROGPT_BOOK_PDF": "1"})
-    shared.run("pytest", "tests/site", f"--site={site}", *BROWSER_WORKERS, *session.posargs)
+    shared.run("pytest", "tests/site", f"--site={site}", *BROWSER_WORKERS, "--durations=15", *session.posargs)
 
 
 @nox.session(venv_backend="none")

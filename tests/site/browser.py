@@ -108,18 +108,26 @@ def new_context(browser, **context_options):
     return context
 
 
+def refused(request):
+    """Whether a failed request was refused (another host) or broke, rather than
+    left behind: going to the next page aborts what is still loading (a favicon,
+    say), and that is no fault of the page."""
+    return "net::ERR_ABORTED" not in (request.failure or "")
+
+
 @contextmanager
 def open_page(browser, url, context=None, **context_options):
     """A page in a fresh context (cold cache), or in `context` (which stays
     open); yields the loaded page, with `page.loaded` (URLs fetched),
-    `page.blocked` (URLs refused) and `page.errors` (script errors)."""
+    `page.blocked` (URLs refused, or failed but not left behind) and
+    `page.errors` (script errors)."""
     own = context is None
     if own:
         context = new_context(browser, **context_options)
     page = context.new_page()
     page.loaded, page.blocked, page.errors = [], [], []
     page.on("requestfinished", lambda request: page.loaded.append(request.url))
-    page.on("requestfailed", lambda request: page.blocked.append(request.url))
+    page.on("requestfailed", lambda request: refused(request) and page.blocked.append(request.url))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     try:
         page.goto(url, wait_until="load")

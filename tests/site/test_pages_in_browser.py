@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import open_page, wait_until_drawn
+from browser import open_page, refused, wait_until_drawn
 from widget_pages import WIDGET_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,7 +155,7 @@ def check_page(context, url, width):
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda error: problems.append(f"uncaught error: {error}"))
     page.on("requestfailed", lambda request: urlsplit(request.url).hostname == "127.0.0.1"
-            and problems.append(f"failed request: {request.url} ({request.failure})"))
+            and refused(request) and problems.append(f"failed request: {request.url} ({request.failure})"))
     page.on("response", lambda response: response.status >= 400
             and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load", timeout=SETTLE_MS)
