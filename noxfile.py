@@ -189,12 +189,12 @@ def audit(session):
 def codeblocks(session):
     """Run every `python` fence of the site and compare its printed output: under
     CPython of Pyodide's minor version (pytest-codeblocks), and in Pyodide under
-    Node, as the reader's browser runs it. One run, a file per worker: each
-    Pyodide module starts its runtime once, beside the pages' blocks."""
+    Node, as the reader's browser runs it. One run: the Pyodide modules on one worker
+    (tests/pyodide/conftest.py), the pages' blocks on every worker."""
     shared = codeblocks_python(session)
     npm_ci(session)
     shared.run("pytest", "--codeblocks", "docs", "tests/pyodide", "-p", "no:cacheprovider",
-               "-n", "auto", "--dist", "loadfile", *session.posargs)
+               "-n", "auto", "--dist", "loadgroup", *session.posargs)
 
 
 @nox.session(venv_backend="none")
