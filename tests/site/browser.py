@@ -115,6 +115,12 @@ def refused(request):
     return "net::ERR_ABORTED" not in (request.failure or "")
 
 
+def problems_of(page, since=(0, 0)):
+    """Script errors and refused requests of a page from `open_page` (after the first
+    `since` of each)."""
+    return page.errors[since[0]:] + [f"blocked request: {url}" for url in page.blocked[since[1]:]]
+
+
 @contextmanager
 def open_page(browser, url, context=None, **context_options):
     """A page in a fresh context (cold cache), or in `context` (which stays

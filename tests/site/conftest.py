@@ -4,7 +4,7 @@ import os
 from contextlib import ExitStack
 
 import pytest
-from browser import CHROMIUM, chromium, new_context, open_page, serve
+from browser import CHROMIUM, chromium, new_context, open_page, problems_of, serve
 from widget_pages import RESULTS_DIR, WIDGET_PAGES
 
 from microgpt.data import Tokenizer
@@ -76,6 +76,5 @@ def widget(browser, root, reader):
             return page, box
 
         yield open_widget
-        problems = [problem for page in pages
-                    for problem in page.errors + [f"blocked request: {url}" for url in page.blocked]]
+        problems = [problem for page in pages for problem in problems_of(page)]
         assert not problems, problems

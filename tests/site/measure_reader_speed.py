@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))  # browser.py, when run as a script
-from browser import PAGE_TIMEOUT_MS, chromium, local_only, serve  # noqa: E402
+from browser import PAGE_TIMEOUT_MS, chromium, new_context, serve  # noqa: E402
 
 FIRST_PAGE = "step-0/02-tokenizer/"
 SECOND_PAGE = "step-1/05-forward-pass/"
@@ -30,9 +30,7 @@ DONE = '.mg-run[data-block="0"]:is([data-state="done"], [data-state="failed"])'
 
 
 def new_tab(browser):
-    context = browser.new_context()
-    context.route("**/*", local_only)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context = new_context(browser)
     return context, context.new_page()
 
 

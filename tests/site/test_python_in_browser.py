@@ -14,7 +14,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from browser import ISOLATION_HEADERS, open_page, serve
+from browser import ISOLATION_HEADERS, open_page, problems_of, serve
 from widget_pages import RESULTS_DIR
 
 from microgpt import analysis
@@ -67,11 +67,6 @@ def edit_block(page, index, code):
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.press("Delete")
     page.keyboard.insert_text(code)
-
-
-def problems_of(page, since=(0, 0)):
-    """Script errors and blocked requests of `page` (after the first `since` of each)."""
-    return page.errors[since[0]:] + [f"blocked request: {url}" for url in page.blocked[since[1]:]]
 
 
 @pytest.fixture
