@@ -14,7 +14,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from browser import ISOLATION_HEADERS, open_page, problems_of, serve
+from browser import ISOLATION_HEADERS, open_page, problems_of, serve, wait_until_drawn
 from widget_pages import RESULTS_DIR
 
 from microgpt import analysis
@@ -39,7 +39,10 @@ IN_VIEW = "node => { const top = node.getBoundingClientRect().top; return top >=
 
 
 def run_block(page, index, timeout=PYTHON_TIMEOUT_MS):
-    """Press Run on block `index` and wait for it to end; returns (output, note, seconds)."""
+    """Press Run on block `index` of a drawn page (as a reader sees it: late fonts or
+    widgets would move the output after it was brought into view) and wait for
+    it to end; returns (output, note, seconds)."""
+    wait_until_drawn(page)
     bar = page.locator(".mg-run-bar").nth(index)
     panel = page.locator(f'.mg-run[data-block="{index}"]')
     started = time.perf_counter()
