@@ -23,7 +23,8 @@ code blocks run under Python 3.13, the version inside Pyodide.
 
 Every session but parity runs in one shared environment per Python version
 (.nox/shared-py*: the package and the build code, docs/sitebuild, both editable),
-installed when a pyproject.toml changes and reused otherwise;
+installed when a pyproject.toml changes and reused otherwise, by uv (which
+`pip install nox[uv]` brings; pip, several times slower, without it);
 `npm ci` runs when package-lock.json changes. Do not run two sessions that may
 install (a first run, or after editing either file) at the same time.
 """
@@ -66,6 +67,19 @@ def interpreter(version):
 
 
 SHARED_EXTRAS = "docs,test,lint"  # every extra but parity's
+
+
+def find_uv():
+    """uv (from `pip install nox[uv]`, as the README says), which installs the environments
+    in seconds where pip takes minutes; None without it (pip then)."""
+    try:
+        from uv import find_uv_bin
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
+UV = find_uv()
 NPM_STAMP = ROOT / "node_modules" / ".microgpt-lock-sha256"
 
 
@@ -109,11 +123,20 @@ class Shared:
             self.session.log(f"{self.location.name}: the package and its extras are installed")
             return
         started = time.perf_counter()
-        if not (self.bin / "python").exists():
-            self.session.run(self.python, "-m", "venv", "--clear", str(self.location), external=True)
-        self.session.run(str(self.bin / "python"), "-m", "pip", "install", "--quiet",
-                         "--disable-pip-version-check", "-e", f".[{self.extras}]", "-e", str(BUILD_CODE),
-                         external=True)
+        packages = ["-e", f".[{self.extras}]", "-e", str(BUILD_CODE)]
+        python = str(self.bin / "python")
+        if UV:  # pip stays in the environment (--seed): the build code makes the site's wheel with it
+            if not (self.bin / "python").exists():
+                self.session.run(UV, "venv", "--quiet", "--seed", "--python", self.python, str(self.location),
+                                 external=True)
+            self.session.run(UV, "pip", "install", "--quiet", "--python", python, *packages, external=True)
+        else:
+            self.session.log("uv not found: installing with pip, several times slower "
+                             "(the README's command installs nox with uv: nox[uv])")
+            if not (self.bin / "python").exists():
+                self.session.run(self.python, "-m", "venv", "--clear", str(self.location), external=True)
+            self.session.run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                             *packages, external=True)
         stamp.write_text(wanted)
         self.session.log(f"{self.location.name}: installed in {time.perf_counter() - started:.0f} s")
 
@@ -171,7 +194,7 @@ def tests_on_oldest_python(session):
     Shared(session, python, extras="test").run("pytest", "tests/package", "-n", "auto", *session.posargs)
 
 
-@nox.session(reuse_venv=True)
+@nox.session(reuse_venv=True, venv_backend="uv|virtualenv")
 def parity(session):
     """Every gradient of Steps 1-5 against JAX's in float64 (same weights, same names), and
     Step 5's Adam against optax's."""
