@@ -29,6 +29,7 @@ def test_a_short_run_prints_the_reference_layout():
     (["step0", "--samples", "-1"], "number of samples must be a whole number >= 0"),
     (["step4", "--n-head", "3"], "n_embd (16) must be divisible by n_head (3)"),
     (["step5", "--n-layer", "0"], "n_layer must be a whole number >= 1"),
+    (["step5", "--n-embd", "100000", "--n-head", "1"], "choose a smaller shape"),
 ])
 def test_impossible_settings_get_one_clear_line(args, message, capsys):
     assert main(args) == 2
