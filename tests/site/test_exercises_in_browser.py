@@ -23,6 +23,13 @@ def type_code(page, box, code):
     page.keyboard.insert_text(code)
 
 
+def code_lines(code):
+    """The lines of a text, or of what an element shows, but the blank ones (the editor shows a
+    blank line in its own way)."""
+    text = code if isinstance(code, str) else code.inner_text()
+    return [line for line in text.splitlines() if line.strip()]
+
+
 def check_and_wait(page, box):
     """Ctrl-Enter in the editor runs Check; wait for its verdict."""
     box.locator(".mg-editor .cm-content").press("ControlOrMeta+Enter")
@@ -56,6 +63,14 @@ def test_a_reader_solves_an_exercise_and_the_progress_is_kept(browser, root):
 
         page.reload()
         assert "solved" in page.locator(f"h2#{EXERCISE.id}").inner_text()
+        editor = box.locator(".mg-editor .cm-content")
+        editor.wait_for()
+        assert code_lines(editor) == code_lines(EXERCISE.solved()), "the code last checked is not kept"
+        box.get_by_role("button", name="Reset to the starter code").click()
+        page.reload()
+        editor.wait_for()
+        assert code_lines(editor) == code_lines(box.locator(".highlight code").first), \
+            "Reset did not forget the code last checked"
         others = page.locator(".mg-exercise:not([data-solved])")
         assert others.count() == sum(e.step == EXERCISE.step for e in EXERCISES_BY_ID.values()) - 1
 

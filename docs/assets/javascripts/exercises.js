@@ -6,7 +6,8 @@
 // returns the first case that differs. Hint and Show solution open the
 // collapsed blocks the page already holds. Solved exercises are remembered in
 // localStorage (nothing is sent anywhere) and marked on the step's index
-// (div.mg-exercise-progress). Without JavaScript the page shows the task, the
+// (div.mg-exercise-progress); so is the code last checked, which the editor
+// holds again on the next visit (Reset puts the starter back). Without JavaScript the page shows the task, the
 // starter, the hint and the solution.
 (() => {
   "use strict";
@@ -32,6 +33,24 @@
       localStorage.setItem(STORE, JSON.stringify([...ids]));
     } catch {
       // private mode or storage full: the exercise is still solved on this page
+    }
+  }
+
+  // The code the reader last checked, per exercise (null: none kept, or no storage).
+  const CODE_STORE = (id) => `microgpt-exercise-code:${id}`;
+  function keptCode(id) {
+    try {
+      return localStorage.getItem(CODE_STORE(id));
+    } catch {
+      return null;
+    }
+  }
+  function keepCode(id, code) {
+    try {
+      if (code === null) localStorage.removeItem(CODE_STORE(id));
+      else localStorage.setItem(CODE_STORE(id), code);
+    } catch {
+      // nothing kept: the next visit starts from the starter code
     }
   }
 
@@ -119,6 +138,7 @@
       );
       delete panel.dataset.state;
       const code = editor ? editor.getCode() : starter;
+      if (editor) keepCode(id, code);
       const result = await MicroGPT.python.call("check_exercise", id, code);
       check.disabled = false;
       stop.hidden = true;
@@ -131,14 +151,17 @@
 
     check.addEventListener("click", runCheck);
     stop.addEventListener("click", () => MicroGPT.python.stop());
-    reset.addEventListener("click", () => editor?.setCode(starter));
+    reset.addEventListener("click", () => {
+      editor?.setCode(starter);
+      keepCode(id, null);
+    });
 
     loadEditor()
       .then(({ createEditor }) => {
         const host = el("div", { class: "mg-editor" });
         starterBlock.after(host);
         starterBlock.hidden = true;
-        editor = createEditor(host, starter, {
+        editor = createEditor(host, keptCode(id) ?? starter, {
           onRun: () => check.disabled || runCheck(),
           label: `Your code for: ${heading.textContent}`,
         });
