@@ -92,6 +92,16 @@ def wait_until_drawn(page, timeout=PAGE_TIMEOUT_MS):
     page.wait_for_function(DRAWN, timeout=timeout)
 
 
+SCHEME = {"light": "default", "dark": "slate"}  # Material's name for each theme
+
+
+def toggle_theme(page, theme):
+    """Switch to `theme` as a reader does, with the header's palette toggle."""
+    page.locator(f'[data-md-component="palette"] label[title="Switch to {theme} mode"]').click()
+    page.wait_for_function("scheme => document.body.getAttribute('data-md-color-scheme') === scheme",
+                           arg=SCHEME[theme])
+
+
 def local_only(route):
     """Let requests to 127.0.0.1 through; abort every other one."""
     if urlsplit(route.request.url).hostname == "127.0.0.1":

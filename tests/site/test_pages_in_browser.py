@@ -19,13 +19,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import open_page, refused, wait_until_drawn
+from browser import SCHEME, open_page, refused, toggle_theme, wait_until_drawn
 from widget_pages import WIDGET_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 THEMES = ("light", "dark")
-SCHEME = {"light": "default", "dark": "slate"}  # Material's name for each theme
 OTHER_THEME = {"light": "dark", "dark": "light"}
 WIDTHS = (1280, 390)
 FIRST_THEME = {1280: "light", 390: "dark"}  # the theme each width opens in; the toggle gives the other
@@ -134,13 +133,6 @@ def inspect(page, width, axe_options, axe_context=None):
         problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
                      for v in page.evaluate(AXE_RUN, [axe_context, axe_options]) if v["impact"] in SERIOUS]
     return problems, state["scheme"]
-
-
-def toggle_theme(page, theme):
-    """Switch to `theme` as a reader does, with the header's palette toggle."""
-    page.locator(f'[data-md-component="palette"] label[title="Switch to {theme} mode"]').click()
-    page.wait_for_function("scheme => document.body.getAttribute('data-md-color-scheme') === scheme",
-                           arg=SCHEME[theme])
 
 
 def check_page(context, url, width):

@@ -1,12 +1,13 @@
 """Where each widget is shown: the browser tests open it there (conftest.py's
 `widget` fixture), and test_every_widget_page_is_tested checks the list is complete.
 Also what the widget tests share: the results files, the check that a
-widget mounted with no error, and reading the vector tables of the attention
-widgets (Steps 3 and 4)."""
+widget mounted with no error, mounting a fresh copy of a widget on a loaded page,
+and reading the vector tables of the attention widgets (Steps 3 and 4)."""
 
 from pathlib import Path
 
 import pytest
+from browser import wait_until_drawn
 
 RESULTS_DIR = Path(__file__).parents[2] / "docs" / "results"
 
@@ -15,6 +16,26 @@ def assert_mounted_without_error(box):
     assert box.get_attribute("data-mounted") == "true"
     errors = box.locator(".mg-error").all_inner_texts()
     assert not errors, errors
+
+
+# Set the address to `search` in place and mount a fresh copy of the widget in its stead.
+MOUNT_AFRESH = """(box, search) => {
+  history.replaceState(history.state, "", location.pathname + search);
+  const copy = box.cloneNode(false);
+  delete copy.dataset.mounted;
+  box.replaceWith(copy);
+  MicroGPT.mount(copy);
+}"""
+
+
+def mount_afresh(page, name, search=""):
+    """Mount a fresh copy of widget `name` on a loaded page, in a clean state and as a page
+    load does (widgets.js's MicroGPT.mount), with the address's query set to `search` first;
+    returns its locator once drawn."""
+    box = page.locator(f'.mg-widget[data-widget="{name}"]')
+    box.evaluate(MOUNT_AFRESH, search)
+    wait_until_drawn(page)
+    return box
 
 
 def shown_row(table_row):

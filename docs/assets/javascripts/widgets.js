@@ -150,8 +150,21 @@
   };
 
   const widgets = {};
+
+  // Draw the widget that `root` asks for (a .mg-widget div), reading the address as it is now.
+  // Public so that a widget can be mounted afresh without a page load: the browser checks of
+  // tests/site mount copies under other addresses.
+  function mount(root) {
+    const make = widgets[root.dataset.widget];
+    root.dataset.mounted = "true";
+    root.replaceChildren(); // what a widget holds on the page is for readers without JavaScript
+    if (make) make(root);
+    else root.append(error(`Unknown widget: ${root.dataset.widget}`));
+  }
+
   window.MicroGPT = Object.assign(window.MicroGPT || {}, {
     widgets,
+    mount,
     drawing: () => drawing,
     askModel,
     el,
@@ -168,16 +181,8 @@
     siteRoot,
   });
 
-  function mount() {
-    document.querySelectorAll(".mg-widget[data-widget]:not([data-mounted])").forEach((root) => {
-      const make = widgets[root.dataset.widget];
-      root.dataset.mounted = "true";
-      root.replaceChildren(); // what a widget holds on the page is for readers without JavaScript
-      if (make) make(root);
-      else root.append(error(`Unknown widget: ${root.dataset.widget}`));
-    });
-  }
+  const mountAll = () => document.querySelectorAll(".mg-widget[data-widget]:not([data-mounted])").forEach(mount);
   // After the widget files below this one have registered themselves.
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
-  else setTimeout(mount);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
+  else setTimeout(mountAll);
 })();
