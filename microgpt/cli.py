@@ -22,6 +22,9 @@ SHAPED_STEPS = tuple(step.name for step in ALL if step.shaped)  # whose model sh
 SHAPE_OPTIONS = ("n_embd", "n_head", "n_layer", "block_size")
 FAST_STEPS = tuple(step.name for step in ALL if step.fast_module)  # which take --fast
 BROKEN_PIPE_EXIT = 128 + 13  # as if ended by SIGPIPE (13), which Python ignores
+# The most weights a model's shape may set (shape_weights). Step 5's time and memory per
+# step grow with the weights: a million is some 240 times the default model's.
+MAX_SHAPE_WEIGHTS = 1_000_000
 
 
 def add_run_options(parser, shape_group=None):
@@ -47,6 +50,26 @@ def add_run_options(parser, shape_group=None):
                                help=f"default {getattr(model, name)}")
 
 
+def shape_weights(model):
+    """The weights that a ModelConfig's shape alone sets: each layer's attention (4 n_embd x
+    n_embd matrices) and MLP (two of 4 n_embd x n_embd), and the position embeddings. The
+    token embeddings and the output layer add 2 x vocab_size x n_embd."""
+    return model.n_layer * 12 * model.n_embd**2 + model.block_size * model.n_embd
+
+
+def checked_shape(model):
+    """`model`, or one MicrogptError when it is too large to train in pure Python."""
+    weights = shape_weights(model)
+    if weights > MAX_SHAPE_WEIGHTS:
+        raise MicrogptError(
+            f"a model of n_embd {model.n_embd}, n_layer {model.n_layer} and block_size "
+            f"{model.block_size} has {weights:,} weights before its token embeddings, more than "
+            f"the {MAX_SHAPE_WEIGHTS:,} this pure-Python package allows (each weight is a Python "
+            "object, and every step builds a graph of them): choose a smaller shape"
+        )
+    return model
+
+
 def run_step(run, args, prog, shaped):
     """Run one step's `run` with the parsed options, printing as it goes; the
     exit code: 0, 2 after one line on stderr for bad input, 130 on Ctrl-C, 141
@@ -56,8 +79,8 @@ def run_step(run, args, prog, shaped):
                            temperature=args.temperature, seed=args.seed, data=args.data)
         extra = {}
         if shaped:
-            extra["model"] = ModelConfig(**{name: getattr(args, name) for name in SHAPE_OPTIONS
-                                            if getattr(args, name) is not None})
+            extra["model"] = checked_shape(ModelConfig(**{name: getattr(args, name) for name in SHAPE_OPTIONS
+                                                          if getattr(args, name) is not None}))
         run(config, log=lambda line: print(line, flush=True), **extra)
     except MicrogptError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)

@@ -10,9 +10,6 @@ MAX_SAMPLE_LENGTH = 16  # a generated name stops after this many tokens
 # Sampling divides the logits by the temperature. Far below this, logit / temperature
 # can overflow a float; at it, sampling already all but always picks the likeliest character.
 MIN_TEMPERATURE = 0.001
-# The most weights a model's shape may set (ModelConfig.shape_weights). Step 5's time and
-# memory per step grow with the weights: a million is some 240 times the default model's.
-MAX_SHAPE_WEIGHTS = 1_000_000
 
 
 def is_whole_number(value):
@@ -68,20 +65,6 @@ class ModelConfig:
                 f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}): "
                 "every head gets an equal slice of the embedding"
             )
-        if self.shape_weights > MAX_SHAPE_WEIGHTS:
-            raise MicrogptError(
-                f"a model of n_embd {self.n_embd}, n_layer {self.n_layer} and block_size "
-                f"{self.block_size} has {self.shape_weights:,} weights before its token embeddings, "
-                f"more than the {MAX_SHAPE_WEIGHTS:,} this pure-Python package allows (each weight "
-                "is a Python object, and every step builds a graph of them): choose a smaller shape"
-            )
-
-    @property
-    def shape_weights(self):
-        """The weights that the shape alone sets: each layer's attention (4 n_embd x n_embd
-        matrices) and MLP (two of 4 n_embd x n_embd), and the position embeddings. The token
-        embeddings and the output layer add 2 x vocab_size x n_embd."""
-        return self.n_layer * 12 * self.n_embd**2 + self.block_size * self.n_embd
 
     @property
     def head_dim(self):

@@ -1,11 +1,14 @@
+import random
 import signal
 import subprocess
 import sys
 
 import pytest
 
-from microgpt import steps
-from microgpt.cli import BROKEN_PIPE_EXIT, FAST_STEPS, main
+from microgpt import step2_autograd, step4_transformer, steps
+from microgpt.cli import BROKEN_PIPE_EXIT, FAST_STEPS, checked_shape, main, shape_weights
+from microgpt.config import ModelConfig
+from microgpt.errors import MicrogptError
 
 
 def run_cli(*args):
@@ -136,3 +139,18 @@ def test_the_command_line_takes_fast_engines_from_the_list_of_programs():
     assert FAST_STEPS == ("step5",)
     assert steps.PROGRAMS["step5-fast"] == "fast"
     assert list(steps.PROGRAMS)[:len(steps.ALL)] == [step.name for step in steps.ALL]
+
+
+@pytest.mark.parametrize("model", [ModelConfig(), ModelConfig(n_embd=12, n_head=3, n_layer=2, block_size=5)])
+def test_the_shapes_weights_and_the_token_embeddings_are_every_weight(model):
+    """shape_weights, which bounds the shape at the command line, counts what the model holds."""
+    state_dict = step4_transformer.init_state_dict(random.Random(1), 27, model)
+    assert len(step2_autograd.parameters(state_dict)) == shape_weights(model) + 2 * 27 * model.n_embd
+
+
+def test_a_shape_too_large_for_pure_python_is_refused_before_any_work():
+    weights = 12 * 10_000**2 + 1 * 10_000  # one layer's 12 n_embd x n_embd, one position's embedding
+    with pytest.raises(MicrogptError, match=f"{weights:,} weights before its token embeddings, "
+                                            "more than the 1,000,000"):
+        checked_shape(ModelConfig(n_embd=10_000, n_head=1, block_size=1))
+    checked_shape(ModelConfig(n_embd=288, n_head=1))  # the widest single layer allowed is no error

@@ -22,21 +22,6 @@ def test_parameters_are_named_per_layer_and_counted_per_layer():
     assert len(parameters(three)) - len(parameters(one)) == 2 * per_layer
 
 
-@pytest.mark.parametrize("model", [ModelConfig(), ModelConfig(n_embd=12, n_head=3, n_layer=2, block_size=5)])
-def test_the_shapes_weights_and_the_token_embeddings_are_every_weight(model):
-    """ModelConfig.shape_weights, which bounds the shape, counts what the model holds."""
-    state_dict = s4.init_state_dict(random.Random(1), 27, model)
-    assert len(parameters(state_dict)) == model.shape_weights + 2 * 27 * model.n_embd
-
-
-def test_a_shape_too_large_for_pure_python_is_refused_before_any_work():
-    weights = 12 * 10_000**2 + 1 * 10_000  # one layer's 12 n_embd x n_embd, one position's embedding
-    with pytest.raises(MicrogptError, match=f"{weights:,} weights before its token embeddings, "
-                                            "more than the 1,000,000"):
-        ModelConfig(n_embd=10_000, n_head=1, block_size=1)
-    ModelConfig(n_embd=288, n_head=1)  # the widest single layer allowed is no error
-
-
 def test_one_head_and_one_layer_is_exactly_step3(docs):
     """Step 3's matrices under Step 4's names (the init order differs, so they
     are handed over by name): the same logits, bit for bit."""
