@@ -7,6 +7,8 @@ page is rendered, this hook finds its `data-widget` names and adds the script
 tags of the files that register them (and of what those need) right after
 widgets.js, the core that mounts them. So a page without widgets pays for
 none of them (tests/site/test_page_weight.py keeps every page under budget).
+Likewise exercises.js ("Your turn") goes only on the pages that hold an
+exercise or a step's list of them, right after try-it.js, whose editor it uses.
 """
 
 import re
@@ -20,6 +22,9 @@ CORE = "assets/javascripts/widgets.js"
 REGISTERS = re.compile(r"""MicroGPT\.widgets(?:\.([\w]+)|\[["']([\w-]+)["']\])\s*=""")
 NEEDS = re.compile(r"^// needs: ([\w.-]+\.js)\s*$", re.M)
 ON_PAGE = re.compile(r'class="mg-widget"[^>]*data-widget="([\w-]+)"')
+EXERCISES = "assets/javascripts/exercises.js"
+AFTER = "assets/javascripts/try-it.js"  # exercises.js uses its editor
+HOLDS_EXERCISES = re.compile(r'class="mg-exercise(?:-progress)?"')
 
 
 def registry():
@@ -53,14 +58,24 @@ def scripts_for(names, files, needs, where):
     return ordered
 
 
+def script_tag(output, script, page):
+    """The <script> of `script` on the page (its match: where it ends, the path before it)."""
+    tag = re.search(rf'<script src="([^"]*){re.escape(script)}"></script>', output)
+    if tag is None:
+        raise PluginError(f"{page.file.src_uri} does not load {script}")
+    return tag
+
+
 def on_post_page(output, page, config):
+    if HOLDS_EXERCISES.search(output):
+        after = script_tag(output, AFTER, page)
+        output = (output[:after.end()] + f'<script src="{after.group(1)}{EXERCISES}"></script>'
+                  + output[after.end():])
     names = list(dict.fromkeys(ON_PAGE.findall(output)))
     if not names:
         return output
     files, needs = registry()
-    core = re.search(rf'<script src="([^"]*){re.escape(CORE)}"></script>', output)
-    if core is None:
-        raise PluginError(f"{page.file.src_uri} shows widgets but does not load {CORE}")
+    core = script_tag(output, CORE, page)
     prefix = core.group(1)
     tags = "".join(f'<script src="{prefix}assets/javascripts/widgets/{file}"></script>'
                    for file in scripts_for(names, files, needs, page.file.src_uri))
