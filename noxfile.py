@@ -5,7 +5,7 @@
                         drift drills, strict site build + built-site checks
                         (Chromium), lint
     nox -s quick        after a prose or page edit: fence audit and page checks, the code blocks
-                        of the changed pages, a strict build with the serve cache (about a minute)
+                        of the changed pages, a strict build with the serve cache (under a minute)
     nox -s tests-3.11   the package tests under Python 3.11, the oldest the package supports
     nox -s serve        build and serve the site on http://127.0.0.1:8000 (cached: fast rebuilds)
     nox -s results      re-run every step in full and rewrite docs/results/*.json
@@ -288,11 +288,11 @@ def changed_files(since):
 
 @nox.session(venv_backend="none", default=False)
 def quick(session):
-    """For a prose or page edit, in about a minute: the fence audit and the page checks
-    (tests/pages), the code blocks of the pages changed since HEAD (`nox -s quick -- main`:
-    since the merge-base with main; every page when the package changed), a strict build
-    with the writing loop's cache (pictures, notebooks and the wheel reused), and the
-    built-site checks that need no browser. `nox` runs everything."""
+    """For a prose or page edit, in under a minute once the cache is filled: the fence
+    audit and the page checks (tests/pages), the code blocks of the pages changed since HEAD
+    (`nox -s quick -- main`: since the merge-base with main; every page when the package
+    changed), a strict build with the writing loop's cache (pictures, notebooks and the
+    wheel reused), and the built-site checks that need no browser. `nox` runs everything."""
     since = session.posargs[0] if session.posargs else "HEAD"
     changed = changed_files(since)
     if any(name.startswith("microgpt/") for name in changed):
