@@ -123,20 +123,18 @@ class Shared:
             self.session.log(f"{self.location.name}: the package and its extras are installed")
             return
         started = time.perf_counter()
-        packages = ["-e", f".[{self.extras}]", "-e", str(BUILD_CODE)]
-        python = str(self.bin / "python")
+        python = self.bin / "python"
         if UV:  # pip stays in the environment (--seed): the build code makes the site's wheel with it
-            if not (self.bin / "python").exists():
-                self.session.run(UV, "venv", "--quiet", "--seed", "--python", self.python, str(self.location),
-                                 external=True)
-            self.session.run(UV, "pip", "install", "--quiet", "--python", python, *packages, external=True)
+            create = [UV, "venv", "--quiet", "--seed", "--python", self.python, str(self.location)]
+            install = [UV, "pip", "install", "--quiet", "--python", str(python)]
         else:
             self.session.log("uv not found: installing with pip, several times slower "
                              "(the README's command installs nox with uv: nox[uv])")
-            if not (self.bin / "python").exists():
-                self.session.run(self.python, "-m", "venv", "--clear", str(self.location), external=True)
-            self.session.run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                             *packages, external=True)
+            create = [self.python, "-m", "venv", "--clear", str(self.location)]
+            install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        if not python.exists():
+            self.session.run(*create, external=True)
+        self.session.run(*install, "-e", f".[{self.extras}]", "-e", str(BUILD_CODE), external=True)
         stamp.write_text(wanted)
         self.session.log(f"{self.location.name}: installed in {time.perf_counter() - started:.0f} s")
 

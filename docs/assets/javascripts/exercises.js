@@ -7,8 +7,8 @@
 // collapsed blocks the page already holds. Solved exercises are remembered in
 // localStorage (nothing is sent anywhere) and marked on the step's index
 // (div.mg-exercise-progress); so is the code last checked, which the editor
-// holds again on the next visit (Reset puts the starter back). Without JavaScript the page shows the task, the
-// starter, the hint and the solution.
+// holds again on the next visit (Reset puts the starter back). Without
+// JavaScript the page shows the task, the starter, the hint and the solution.
 (() => {
   "use strict";
 
