@@ -1,6 +1,6 @@
-"""Each Pyodide module builds the package's wheel from the source tree (`pip wheel`, which
-writes build files there), so under pytest-xdist they all run on one worker, one after
-another (`nox -s codeblocks` runs them beside the pages' code blocks, `--dist loadgroup`)."""
+"""The Pyodide modules (each runs Node with Pyodide for a minute or more) share one
+pytest-xdist worker, one after another, and the pages' code blocks run beside them on the
+other (`nox -s codeblocks`, `--dist loadgroup`): the split that keeps both cores busy."""
 
 from pathlib import Path
 

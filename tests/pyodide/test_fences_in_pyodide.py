@@ -35,13 +35,16 @@ BLOCKS = blocks()
 
 
 def build_wheel(folder):
+    """The package's wheel, built from a copy of its source in `folder`: setuptools writes its
+    build files beside the source, and the source tree is shared with every other check."""
+    source = folder / "source"
+    source.mkdir()
+    shutil.copy2(ROOT / "pyproject.toml", source / "pyproject.toml")
+    shutil.copytree(ROOT / "microgpt", source / "microgpt", ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
-                           "--no-build-isolation", "--wheel-dir", str(folder), str(ROOT)],
+                           "--no-build-isolation", "--wheel-dir", str(folder), str(source)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    shutil.rmtree(ROOT / "build", ignore_errors=True)  # what setuptools leaves behind
-    for leftover in ROOT.glob("*.egg-info"):
-        shutil.rmtree(leftover, ignore_errors=True)
     (wheel,) = folder.glob("microgpt-*.whl")
     return wheel
 
