@@ -210,12 +210,15 @@ def audit(session):
 def codeblocks(session):
     """Run every `python` fence of the site and compare its printed output: under
     CPython of Pyodide's minor version (pytest-codeblocks), and in Pyodide under
-    Node, as the reader's browser runs it. One run: the Pyodide modules on one worker
-    (tests/pyodide/conftest.py), the pages' blocks on every worker."""
+    Node, as the reader's browser runs it. One run, a file per worker at a time
+    (`--dist loadfile`): each Pyodide module starts Node once for all its tests, and the
+    file with the most tests (the fences in Pyodide, the longest) goes first while the
+    other worker takes the rest. Not `loadgroup`: pytest-xdist 3.8's groups are lost
+    under pytest 9, and every worker then ran the fences in Pyodide."""
     shared = codeblocks_python(session)
     npm_ci(session)
     shared.run("pytest", "--codeblocks", "docs", "tests/pyodide", "-p", "no:cacheprovider",
-               "-n", "auto", "--dist", "loadgroup", *session.posargs)
+               "-n", "auto", "--dist", "loadfile", *session.posargs)
 
 
 @nox.session(venv_backend="none")
