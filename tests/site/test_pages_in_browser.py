@@ -9,9 +9,13 @@ and no serious or critical accessibility violation found by axe-core (the npm
 package pinned in package.json, installed by `npm ci`). On the desktop, every
 widget control takes the focus and answers the keyboard.
 
-Each page is loaded once per width and checked in both themes (the reader's
-toggle switches them), so the suite loads every page twice, not four times;
-axe-core reads it in light on the desktop and in dark on the phone.
+One load of each page serves both widths and both themes: it opens on the desktop
+in light, the reader's toggle switches it to dark, and the window is then narrowed to
+a phone's width, where its widgets are mounted afresh (as a phone's load draws them:
+a widget may size itself to the width it gets) and both themes are checked again.
+axe-core reads the page twice: in light on the desktop and in dark on the phone. That a
+phone whose system prefers dark opens the pages in dark is checked on its own, on a page
+of each kind.
 """
 
 import os
@@ -20,15 +24,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import SCHEME, open_page, refused, toggle_theme, wait_until_drawn
-from widget_pages import WIDGET_PAGES
+from widget_pages import REMOUNT, WIDGET_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-THEMES = ("light", "dark")
-OTHER_THEME = {"light": "dark", "dark": "light"}
-WIDTHS = (1280, 390)
-FIRST_THEME = {1280: "light", 390: "dark"}  # the theme each width opens in; the toggle gives the other
-KEYBOARD_WIDTH = 1280  # where the widgets are driven with the keyboard
+DESKTOP, PHONE = 1280, 390  # window widths, px
+HEIGHT = 900
 SERIOUS = ("serious", "critical")
 SETTLE_MS = 60_000  # the longest a page may take to load and settle (generous: CI machines are shared)
 
@@ -57,6 +58,14 @@ AXE_RUN = """async ([context, options]) => {
   return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
                                         where: v.nodes.slice(0, 2).map((n) => n.target.join(" "))}));
 }"""
+# After the window's width changed: once the page has seen it (its resize event comes before
+# the next frame's callbacks), every widget mounted afresh where it stands (widgets.js's
+# MicroGPT.mount, as a page load mounts it), so that it draws at the new width. The book
+# has no widget script: its widgets stay what they are for readers without JavaScript.
+RESIZED = f"""() => new Promise((resolve) => requestAnimationFrame(() => {{
+  if (window.MicroGPT) document.querySelectorAll(".mg-widget").forEach({REMOUNT});
+  resolve();
+}}))"""
 
 
 def built_pages(site):
@@ -65,8 +74,8 @@ def built_pages(site):
 
 
 def pytest_generate_tests(metafunc):
-    """One test per page and width (pytest-xdist spreads them over its
-    workers); none without --site, where the `site` fixture skips."""
+    """One test per page (pytest-xdist spreads them over its workers); none
+    without --site, where the `site` fixture skips."""
     if "page_path" in metafunc.fixturenames:
         site = metafunc.config.getoption("--site")
         metafunc.parametrize("page_path", built_pages(Path(site)) if site else [])
@@ -82,52 +91,45 @@ def axe():
     return AXE
 
 
+def local_context(browser, axe, **options):
+    """A browser context that starts every page with axe-core in it (sent to the browser
+    once, not once a page) and with the toggled theme forgotten (Material keeps it in
+    localStorage), so that every page opens in the theme the reader's system asks for.
+    Every request to a host other than 127.0.0.1 is aborted and kept in its list `external`."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(SETTLE_MS)
+    context.add_init_script("localStorage.clear()")
+    context.add_init_script(path=str(axe))
+    context.external = []
+
+    def local_only(route, external=context.external):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    return context
+
+
 @pytest.fixture(scope="module")
-def contexts(browser, axe):
-    """One browser context per width, in the theme a reader's system asks for
-    there (light on the desktop, dark on the phone), opened on first use (so a
-    worker of pytest-xdist opens only those it needs) and kept for the pages
-    after it, as a reader's browser keeps its cache from page to page. axe-core
-    is in every page it opens (sent to the browser once, not once a page). Every
-    request to a host other than 127.0.0.1 is aborted and kept in its
-    context's list `external`."""
-    opened = {}
-
-    def context_for(width):
-        if width not in opened:
-            context = browser.new_context(color_scheme=FIRST_THEME[width],
-                                          viewport={"width": width, "height": 900})
-            context.set_default_timeout(SETTLE_MS)
-            # Material keeps the toggled theme in localStorage: forget it, so that every page opens
-            # in the theme the width asks for, whatever the page before it was toggled to
-            context.add_init_script("localStorage.clear()")
-            context.add_init_script(path=str(axe))
-            context.external = []
-
-            def local_only(route, external=context.external):
-                if urlsplit(route.request.url).hostname == "127.0.0.1":
-                    route.continue_()
-                else:
-                    external.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", local_only)
-            opened[width] = context
-        return opened[width]
-
-    yield context_for
-    for context in opened.values():
-        context.close()
+def desktop(browser, axe):
+    """A desktop whose system asks for light, kept for every page a worker checks, as a
+    reader's browser keeps its cache from page to page."""
+    context = local_context(browser, axe, color_scheme="light", viewport={"width": DESKTOP, "height": HEIGHT})
+    yield context
+    context.close()
 
 
-def inspect(page, width, axe_options, axe_context=None):
+def inspect(page, axe_options=None, axe_context=None):
     """What is wrong with the page as it stands: overflow, images without alt
     text, serious axe findings (`axe_options`: which rules; `axe_context`: which
     parts of the page, all by default); and its scheme."""
     state = page.evaluate(INSPECT)
     problems = []
     if state["scrollWidth"] > state["width"]:
-        problems.append(f"the page is {state['scrollWidth']} px wide at {width} px: {state['wide']}")
+        problems.append(f"the page is {state['scrollWidth']} px wide: {state['wide']}")
     problems += [f"<img src={src!r}> has no alt text" for src in state["noAlt"]]
     if axe_options:
         problems += [f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
@@ -135,14 +137,9 @@ def inspect(page, width, axe_options, axe_context=None):
     return problems, state["scheme"]
 
 
-def check_page(context, url, width):
-    """Everything wrong with one page at one width, in both themes, one line
-    per problem (each prefixed with the theme). One load serves both themes:
-    the page opens in its context's theme and is checked in full, axe-core
-    included; then the reader's toggle switches the theme and the rest is
-    checked again. axe reads each theme once per page (light on the desktop,
-    dark on the phone): its run takes seconds a page, up to twenty on the
-    longest, and the toggle changes colours only, not the DOM or the layout."""
+def open_checked(context, url):
+    """The page at `url`, loaded and drawn, and the list its console errors, uncaught
+    errors, failed requests and HTTP errors go to, one line each."""
     problems, page = [], context.new_page()
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda error: problems.append(f"uncaught error: {error}"))
@@ -152,44 +149,78 @@ def check_page(context, url, width):
             and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load", timeout=SETTLE_MS)
     wait_until_drawn(page, SETTLE_MS)  # widgets fetch their data
-    first, second = FIRST_THEME[width], OTHER_THEME[FIRST_THEME[width]]
-    # The book repeats every page (each checked here on its own) on one page made for print: axe
-    # reads its own parts (cover, contents), on the desktop; on the phone the rest is checked.
+    return page, problems
+
+
+def check_page(context, url):
+    """Everything wrong with one page, one line per problem, each prefixed with the width and
+    theme, and the scheme it showed in each. One load: the desktop in light (axe-core
+    included), its widgets driven with the keyboard, then dark; then the phone's width, its
+    widgets mounted afresh, in dark (axe-core included) and then light. axe reads each theme
+    once (its run takes up to a couple of seconds a page): the toggle changes colours only,
+    not the DOM or the layout. The book has no toggle (it stays light) and is read by axe
+    on the desktop only, its own parts: the rest repeats every page, each read on its own."""
+    page, problems = open_checked(context, url)
     book = url.endswith("/book/index.html")  # the printable book (not a notebook page)
-    found, scheme = inspect(page, width, None if book and width != KEYBOARD_WIDTH else ALL_RULES,
-                            BOOK_OWN_PARTS if book else None)
-    schemes = {first: scheme}
-    problems += [f"{first}: {problem}" for problem in found]
-    if not book:  # the book has no toggle: it stays light
-        toggle_theme(page, second)
-        found, schemes[second] = inspect(page, width, None)
-        problems += [f"{second}: {problem}" for problem in found]
-    return page, problems, schemes
+    schemes = {}
+
+    def check(width, theme, axe_options=None):
+        found, schemes[width, theme] = inspect(page, axe_options, BOOK_OWN_PARTS if book else None)
+        problems.extend(f"{width} px, {theme}: {problem}" for problem in found)
+
+    check(DESKTOP, "light", ALL_RULES)
+    problems.extend(f"{DESKTOP} px: {problem}" for problem in operate_widgets(page)[0])
+    if not book:
+        toggle_theme(page, "dark")
+        check(DESKTOP, "dark")
+    page.set_viewport_size({"width": PHONE, "height": HEIGHT})
+    page.evaluate(RESIZED)
+    wait_until_drawn(page, SETTLE_MS)
+    if book:
+        check(PHONE, "light")
+    else:
+        check(PHONE, "dark", ALL_RULES)
+        toggle_theme(page, "light")
+        check(PHONE, "light")
+    page.close()
+    return problems, schemes
 
 
 def test_the_browser_check_finds_the_built_pages(site):
     assert len(built_pages(site)) > 10, "found no pages"
 
 
-@pytest.mark.parametrize("width", WIDTHS, ids=lambda width: f"{width}px")
-def test_every_page_is_clean_in_the_browser(root, contexts, width, page_path):
-    """In both themes and at both widths: a desktop that opens in light and a
-    phone that opens in dark, each toggled to the other theme. On the desktop,
-    the same load then drives every widget with the keyboard."""
-    context = contexts(width)
-    already_external = len(context.external)
-    page, problems, schemes = check_page(context, root + page_path, width)
-    if width == KEYBOARD_WIDTH:
-        problems += operate_widgets(page)[0]
-    page.close()
-    problems += [f"request to another host: {url}" for url in context.external[already_external:]]
+def test_every_page_is_clean_in_the_browser(root, desktop, page_path):
+    """In both themes and at both widths, from one load."""
+    already_external = len(desktop.external)
+    problems, schemes = check_page(desktop, root + page_path)
+    problems += [f"request to another host: {url}" for url in desktop.external[already_external:]]
     # the printable book (sitebuild/hooks/book.py) is light on purpose: it is what goes on paper,
     # pictures included, so it has no palette toggle and no dark scheme
     if page_path == "book/index.html":
         assert set(schemes.values()) == {"default"}, f"the book showed {schemes}"
     else:
-        assert schemes == {theme: SCHEME[theme] for theme in THEMES}, f"{page_path} showed {schemes}"
-    assert not problems, "\n".join(f"{page_path}, {width} px: {problem}" for problem in problems)
+        assert schemes == {(width, theme): SCHEME[theme] for width in (DESKTOP, PHONE)
+                           for theme in ("light", "dark")}, f"{page_path} showed {schemes}"
+    assert not problems, "\n".join(f"{page_path}: {problem}" for problem in problems)
+
+
+# A page of each kind the site has: the home page, a page of a step with widgets and Python,
+# a notebook, the glossary.
+KINDS_OF_PAGE = ["index.html", "step-1/09-training/index.html", "step-2/notebook/index.html",
+                 "glossary/index.html"]
+
+
+@pytest.mark.parametrize("kind_of_page", KINDS_OF_PAGE)
+def test_a_phone_that_prefers_dark_opens_the_page_in_dark(browser, axe, root, kind_of_page):
+    context = local_context(browser, axe, color_scheme="dark", viewport={"width": PHONE, "height": HEIGHT})
+    try:
+        page, problems = open_checked(context, root + kind_of_page)
+        found, scheme = inspect(page)
+    finally:
+        context.close()
+    assert scheme == SCHEME["dark"], f"{kind_of_page} opened in {scheme}"
+    assert not problems + found + context.external, problems + found + context.external
 
 
 # The controls of every widget on the page: [widget name, how many controls].

@@ -18,14 +18,18 @@ def assert_mounted_without_error(box):
     assert not errors, errors
 
 
-# Set the address to `search` in place and mount a fresh copy of the widget in its stead.
-MOUNT_AFRESH = """(box, search) => {
-  history.replaceState(history.state, "", location.pathname + search);
+# A fresh copy of the widget `box` mounted in its stead, as a page load mounts it.
+REMOUNT = """(box) => {
   const copy = box.cloneNode(false);
   delete copy.dataset.mounted;
   box.replaceWith(copy);
   MicroGPT.mount(copy);
 }"""
+# Set the address to `search` in place, then the same.
+MOUNT_AFRESH = f"""(box, search) => {{
+  history.replaceState(history.state, "", location.pathname + search);
+  ({REMOUNT})(box);
+}}"""
 
 
 def mount_afresh(page, name, search=""):
