@@ -245,8 +245,8 @@ def freshness(session):
     """The results files match the code: same fingerprint, same first steps on a re-run; the ladder
     of engines measured with the current code. Two processes, one a core: the re-runs of steps
     1 and 3 take about as long as those of 2, 4 and 5."""
-    Shared(session).run_side_by_side(["python", "-m", "microgpt.results", "--check", "step0", "step1", "step3"],
-                                     ["python", "-m", "microgpt.results", "--check", "step2", "step4", "step5"],
+    check = ["python", "-m", "microgpt.results", "--check"]
+    Shared(session).run_side_by_side([*check, "step0", "step1", "step3"], [*check, "step2", "step4", "step5"],
                                      ["python", "-m", "microgpt.ladder", "--check"])
 
 
