@@ -1,9 +1,9 @@
 """The downloads of the built site (docs/sitebuild/sitebuild/downloads.py), used as a reader
 uses them: the wheel is installed from the site served on 127.0.0.1 into a
 fresh virtual environment, and each single-file program is run next to the
-package. By default a program runs its first 20 training steps
-(`--steps 20`, the same for both); `nox -s reproduce_downloads` passes
---full-runs to run every program in full."""
+package. By default both run the first 3 training steps and sample 3 names
+(`--steps 3 --samples 3`); `nox -s reproduce_downloads` passes --full-runs to
+run every program in full."""
 
 import functools
 import hashlib
@@ -24,7 +24,7 @@ from microgpt.data import NAMES_SHA256
 
 DOCS = Path(__file__).parents[2] / "docs"
 WHEEL = f"microgpt-{importlib.metadata.version('microgpt')}-py3-none-any.whl"
-SHORT_RUN = ["--steps", "3"]  # enough to compare the printouts; --full-runs runs 1,000
+SHORT_RUN = ["--steps", "3", "--samples", "3"]  # enough to compare the printouts; --full-runs: all
 TRY_IT = re.compile(r"```python\n(?P<code>.*?)```\n<!--pytest-codeblocks:expected-output-->\n"
                     r"```text[^\n]*\n(?P<output>.*?)```", re.S)
 
