@@ -2,7 +2,8 @@
 Chromium driven by Playwright, every host but 127.0.0.1 blocked): Run on
 "Try it" blocks of every step prints the page's output, an edited block
 prints its own, an error points at the reader's line, Stop ends an endless
-loop, and the live training of 1.9 ends where the results file says.
+loop, and the live training of 1.9 ends where the results file says. How
+Python starts is checked in test_python_start.py.
 Measured times are printed (pytest -s) for the notes of the issue.
 """
 
@@ -105,54 +106,6 @@ def on_tokenizer_page(tokenizer_page):
     assert not problems_of(tokenizer_page, since)
 
 
-def test_nothing_of_pyodide_is_downloaded_before_the_first_run(python_page):
-    page = python_page("step-1/09-training/")
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".mg-run-bar").count() >= 2
-    python_files = re.compile(r"pyodide|python-worker|editor\.js|\.whl$|names\.txt")
-    assert not [url for url in page.loaded if python_files.search(url)]
-    python_workers = lambda: [worker for worker in page.workers if worker.url.endswith("python-worker.js")]  # noqa: E731
-    assert python_workers() == []
-    run_block(page, 0)
-    assert len(python_workers()) == 1
-
-
-# Every text the loading line of block 0 shows while Python starts, recorded in the page.
-RECORD_PROGRESS = """() => {
-  window.progressSeen = [];
-  new MutationObserver(() => {
-    const line = document.querySelector('.mg-run[data-block="0"] .mg-run-progress span');
-    const seen = window.progressSeen;
-    if (line && seen.at(-1) !== line.textContent) seen.push(line.textContent);
-  }).observe(document.body, { subtree: true, childList: true, characterData: true });
-}"""
-
-
-def test_the_loading_line_names_the_phase_and_its_clock_keeps_moving(python_page):
-    page = python_page("step-0/02-tokenizer/")
-    page.evaluate(RECORD_PROGRESS)
-
-    def held_back(route):  # names.txt, the last download, arrives a second late: bytes stand still
-        time.sleep(1)
-        route.continue_()
-
-    page.context.route("**/names.txt", held_back)
-    run_block(page, 0)
-    seen = page.evaluate("window.progressSeen")[1:]  # after the line's first words, "Starting Python…"
-    line = re.compile(r"Starting Python in your browser, ([A-Za-z. ]+): ([\d.]+) MB of [\d.]+ MB, ([\d.]+) s")
-    shown = [line.fullmatch(text) for text in seen]
-    assert shown and all(shown), seen
-    phases = [match.group(1) for match in shown]
-    assert {"downloading and starting Python", "installing the microgpt package"} <= set(phases), phases
-    # the clock moves even where the bytes stand still (the interpreter starting)
-    clock = [float(match.group(3)) for match in shown]
-    assert clock == sorted(clock)
-    clock_at = {}  # the clock readings shown at each byte count
-    for match, seconds in zip(shown, clock):
-        clock_at.setdefault(match.group(2), []).append(seconds)
-    assert any(readings[-1] > readings[0] for readings in clock_at.values()), seen
-
-
 def test_run_prints_the_pages_output_on_every_step(python_page):
     """A reader goes from page to page: Python starts on each from the site's Cache Storage."""
     for path, index in SAMPLE_BLOCKS.items():
@@ -166,31 +119,6 @@ def test_run_prints_the_pages_output_on_every_step(python_page):
             assert again_output == output
             print(f"{path} block {index}: second Run {again:.2f} s ({again_note})")
             assert again < 5
-
-
-def test_python_starts_on_intent_and_a_second_page_starts_it_from_the_sites_cache(python_page):
-    """The pointer on Run starts Python before the click; what Python needs is kept in Cache Storage
-    (named by the build's hash), so the next page of the site downloads none of it again."""
-    page = python_page("step-0/02-tokenizer/")
-    from_network = []
-    page.context.route("**/pyodide.asm.wasm", lambda route: from_network.append(route.request.url) or
-                       route.continue_())
-    assert not [worker for worker in page.workers if worker.url.endswith("python-worker.js")]
-    page.locator(".mg-run-bar").first.get_by_role("button", name="Run this code in your browser").hover()
-    page.wait_for_event("worker", predicate=lambda worker: worker.url.endswith("python-worker.js"))
-    run_block(page, 0)
-    assert len(from_network) == 1
-    caches = page.evaluate("caches.keys()")
-    assert len(caches) == 1 and re.fullmatch(r"microgpt-python-[0-9a-f]{16}", caches[0]), caches
-    kept = page.evaluate("async name => (await (await caches.open(name)).keys()).map(request => request.url)",
-                         caches[0])
-    for name in ("pyodide.asm.wasm", "python_stdlib.zip", ".whl", "names.txt"):
-        assert [url for url in kept if url.endswith(name)], (name, kept)
-    page.goto(page.url.replace("step-0/02-tokenizer/", "step-1/05-forward-pass/"))
-    output, note, seconds = run_block(page, 0)
-    assert output == expected_output(page, 0), note
-    assert len(from_network) == 1, from_network
-    print(f"\nfirst Run on a second page, Python from the site's cache: {seconds:.1f} s")
 
 
 def test_an_edited_block_prints_its_own_output_and_reset_restores_the_page(on_tokenizer_page):
