@@ -94,8 +94,9 @@ def first_start(browser, root):
         seen.workers_before = len(python_workers(page))
         page.evaluate(RECORD_PROGRESS)
         page.evaluate(RECORD_START)
-        page.locator(".mg-run-bar").first.get_by_role("button", name="Run this code in your browser").hover()
-        page.wait_for_event("worker", predicate=lambda worker: worker.url.endswith("python-worker.js"))
+        run = page.locator(".mg-run-bar").first.get_by_role("button", name="Run this code in your browser")
+        with page.expect_worker(lambda worker: worker.url.endswith("python-worker.js")):
+            run.hover()
         seen.workers_on_hover = len(python_workers(page))
         seen.first = run_and_compare(page)
         context.unroute("**/names.txt")
