@@ -162,7 +162,9 @@ STOP_CLOCK = """index => {
 }"""
 
 
-def test_stop_ends_an_endless_loop_within_2_seconds_and_python_starts_again(on_tokenizer_page):
+def test_stop_ends_an_endless_loop_at_once_and_python_starts_again(on_tokenizer_page):
+    """Without cross-origin isolation nothing can interrupt the loop: Stop restarts Python
+    at once, without waiting as it does for a training run to end its step."""
     page = on_tokenizer_page  # Python is up
     edit_block(page, 0, "while True:\n    pass\n")
     bar = page.locator(".mg-run-bar").nth(0)
@@ -173,7 +175,7 @@ def test_stop_ends_an_endless_loop_within_2_seconds_and_python_starts_again(on_t
     page.locator('.mg-run[data-block="0"] .mg-run-note').filter(has_text="Stopped").wait_for(timeout=5000)
     stopped_after = page.evaluate("window.mgStoppedAfter")
     print(f"\nStop ended `while True: pass` after {stopped_after:.2f} s")
-    assert stopped_after < 2
+    assert stopped_after < 0.5
     page.locator(".mg-run-bar").nth(0).get_by_role("button", name="Put the page's code back").click()
     output, _, _ = run_block(page, 0)
     assert output == expected_output(page, 0)

@@ -11,7 +11,7 @@
 //               window): [step, loss, mean of the last `window` losses] for each new step; onCheck(done, total):
 //               forward passes of Step 1's gradient check (settings.check_gradient) done so far
 //   stop()      a training run stops after its current step; any other code is
-//               interrupted (cross-origin isolated pages) or the worker is
+//               interrupted (cross-origin isolated pages) or the worker is at once
 //               restarted, and the reader is told the session was reset.
 //   started(), ready()  whether the worker was started; whether Python is up in it
 //   onStatus(listener)  calls listener({state: "loading", phase, loaded, total, seconds} | {state: "ready", seconds,
@@ -22,7 +22,7 @@
 
   const script = document.currentScript;
   const siteRoot = script ? new URL("../../", script.src).href : new URL("/", location.href).href;
-  const STOP_GRACE_MS = 1000; // after this, Stop restarts the worker
+  const STOP_GRACE_MS = 1000; // a run that can stop in place gets this long before Stop restarts the worker
   const CLOCK_MS = 250; // while Python starts, the loading status is sent again this often, its clock moving
   let worker = null,
     ready = null,
@@ -112,7 +112,7 @@
     }
     const id = nextId++;
     return new Promise((resolve) => {
-      pending.set(id, { resolve, handlers: handlers || {} });
+      pending.set(id, { resolve, handlers: handlers || {}, type: message.type });
       worker.postMessage({ ...message, id });
     });
   }
@@ -122,6 +122,10 @@
     worker.postMessage({ type: "stop" });
     if (interrupt) interrupt[0] = 2; // SIGINT: KeyboardInterrupt in the running code
     const busy = [...pending.keys()];
+    // Only an interrupt (cross-origin isolated pages) or a training run, between two of its
+    // steps, can end the code in place; anything else is restarted at once.
+    const inPlace = interrupt || [...pending.values()].some((job) => job.type === "train");
+    const wait = inPlace ? STOP_GRACE_MS : 0;
     setTimeout(() => {
       if (!busy.some((id) => pending.has(id))) return;
       worker.terminate(); // it did not stop by itself: start afresh
@@ -129,7 +133,7 @@
       isReady = false;
       fail("Stopped. Python was restarted, so this page's earlier variables are gone.", { stopped: true, reset: true });
       status({ state: "reset" });
-    }, STOP_GRACE_MS);
+    }, wait);
   }
 
   // What shows the intent to run Python: the "Try it" buttons, and every widget button marked data-python.
