@@ -102,6 +102,7 @@ def tokenizer_page(browser, root, reader):
 def on_tokenizer_page(tokenizer_page):
     """The shared 0.2; fails on any script error or blocked request during the test."""
     since = (len(tokenizer_page.errors), len(tokenizer_page.blocked))
+    tokenizer_page.bring_to_front()  # behind a later test's tab it gets no animation frames: clicks wait
     yield tokenizer_page
     assert not problems_of(tokenizer_page, since)
 
