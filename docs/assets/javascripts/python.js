@@ -11,8 +11,8 @@
 //               window): [step, loss, mean of the last `window` losses] for each new step; onCheck(done, total):
 //               forward passes of Step 1's gradient check (settings.check_gradient) done so far
 //   stop()      a training run stops after its current step; any other code is
-//               interrupted (cross-origin isolated pages) or the worker is at once
-//               restarted, and the reader is told the session was reset.
+//               interrupted (cross-origin isolated pages) or the worker is restarted
+//               at once, and the reader is told the session was reset.
 //   started(), ready()  whether the worker was started; whether Python is up in it
 //   onStatus(listener)  calls listener({state: "loading", phase, loaded, total, seconds} | {state: "ready", seconds,
 //               python, fromSnapshot} (Python restored from an earlier page's snapshot, or started afresh)
